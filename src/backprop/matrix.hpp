@@ -1,0 +1,56 @@
+/// \file
+/// \brief The two containers every other header speaks in, and how to read their shapes.
+///
+/// Everything in the library is a Boost.uBLAS `matrix<double>`: a single sample is a
+/// matrix with one row, a mini-batch of B samples has B rows. Rows are samples, columns
+/// are features (neurons). This is the convention of the article's printed numbers, where
+/// row i of \f$W_1\f$ belongs to input i.
+#pragma once
+
+#include <cstddef>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include <boost/numeric/ublas/matrix.hpp>
+#include <boost/numeric/ublas/matrix_proxy.hpp>
+#include <boost/numeric/ublas/vector.hpp>
+
+namespace backprop {
+
+// The storage is a std::vector rather than uBLAS's default unbounded_array: in Boost 1.74
+// (Debian 12) unbounded_array calls std::allocator::construct, which C++20 removed, and does
+// not compile. uBLAS accepts any standard sequence as storage, and `data().data()` is then
+// a plain pointer to the row-major entries.
+
+/// A dense, row-major matrix of doubles: `(rows, cols)`.
+using Matrix =
+    boost::numeric::ublas::matrix<double, boost::numeric::ublas::row_major, std::vector<double>>;
+/// A dense vector of doubles.
+using Vector = boost::numeric::ublas::vector<double, std::vector<double>>;
+
+/// The shape of a matrix, as rows by columns.
+struct Shape {
+    std::size_t rows;  ///< number of rows
+    std::size_t cols;  ///< number of columns
+    /// The shape of the transpose.
+    Shape transposed() const { return {cols, rows}; }
+    friend bool operator==(const Shape&, const Shape&) = default;
+};
+
+/// The shape of \p m.
+inline Shape shape_of(const Matrix& m) {
+    return {m.size1(), m.size2()};
+}
+
+/// A shape written for people, e.g. `2x3`.
+std::string to_string(Shape shape);
+
+/// A matrix from a list of rows. Every row must have the same length.
+/// \throws std::invalid_argument if the rows are ragged.
+Matrix matrix_from_rows(std::initializer_list<std::initializer_list<double>> rows);
+
+/// A one-row matrix: a single sample `(1, n)`.
+Matrix row_vector(std::initializer_list<double> values);
+
+}  // namespace backprop

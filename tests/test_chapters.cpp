@@ -1,0 +1,187 @@
+// The chapter programs: each runs, prints its steps, answers --help, rejects bad arguments
+// with exit status 2, and its --json holds the worked example's values, pinned to the
+// independent long-double derivation at 1e-12 relative.
+#define BOOST_TEST_MODULE chapters
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include "chapter_json.hpp"
+#include "pinned.hpp"
+#include "run_program.hpp"
+
+namespace data = boost::unit_test::data;
+using nlohmann::json;
+using pinned::check;
+
+namespace {
+
+const oracle::WorkedExample expected;
+
+const std::vector<std::string> all_programs{BACKPROP_CH01_NEURON,   BACKPROP_CH02_FORWARD,
+                                            BACKPROP_CH03_LOSS,     BACKPROP_CH04_GRADIENTS,
+                                            BACKPROP_CH05_TRAINING, BACKPROP_ERRATA};
+
+/// A flat JSON array of \p n numbers, checked entry by entry against \p expected.
+void check_vector(const json& j, const std::string& name, const oracle::real* values,
+                  std::size_t n) {
+    BOOST_TEST_REQUIRE(j.contains(name), "missing key " << name);
+    BOOST_TEST_REQUIRE(j[name].size() == n, name << " has " << j[name].size() << " entries");
+    for (std::size_t i = 0; i < n; ++i)
+        check(name + "[" + std::to_string(i) + "]", j[name][i].get<double>(), values[i]);
+}
+
+/// An array of rows, checked entry by entry against \p expected (rows x cols).
+template <std::size_t Cols>
+void check_matrix(const json& j, const std::string& name, const oracle::real (*values)[Cols],
+                  std::size_t rows) {
+    BOOST_TEST_REQUIRE(j.contains(name), "missing key " << name);
+    BOOST_TEST_REQUIRE(j[name].size() == rows, name << " has " << j[name].size() << " rows");
+    for (std::size_t i = 0; i < rows; ++i) {
+        BOOST_TEST_REQUIRE(j[name][i].size() == Cols);
+        for (std::size_t k = 0; k < Cols; ++k)
+            check(name + "[" + std::to_string(i) + "][" + std::to_string(k) + "]",
+                  j[name][i][k].get<double>(), values[i][k]);
+    }
+}
+
+/// A column (n x 1) as an array of one-entry rows.
+void check_column(const json& j, const std::string& name, const oracle::real* values,
+                  std::size_t n) {
+    BOOST_TEST_REQUIRE(j[name].size() == n, name << " has " << j[name].size() << " rows");
+    for (std::size_t i = 0; i < n; ++i) {
+        BOOST_TEST_REQUIRE(j[name][i].size() == 1u);
+        check(name + "[" + std::to_string(i) + "][0]", j[name][i][0].get<double>(), values[i]);
+    }
+}
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(runs_and_prints_text, data::make(all_programs), program) {
+    const ProgramResult result = run_program(program);
+    BOOST_TEST(result.exit_status == 0, program << ": " << result.err);
+    BOOST_TEST(result.out.size() > 200u, program << " printed only: " << result.out);
+    BOOST_TEST(result.err.empty());
+    BOOST_TEST(result.out.find("nan") == std::string::npos);
+}
+
+BOOST_DATA_TEST_CASE(help_prints_usage, data::make(all_programs), program) {
+    const ProgramResult result = run_program(program, {"--help"});
+    BOOST_TEST(result.exit_status == 0);
+    BOOST_TEST(result.out.find("Usage:") != std::string::npos, result.out);
+    BOOST_TEST(result.out.find("--json") != std::string::npos, result.out);
+}
+
+BOOST_DATA_TEST_CASE(an_unknown_option_exits_2, data::make(all_programs), program) {
+    const ProgramResult result = run_program(program, {"--no-such-option"});
+    BOOST_TEST(result.exit_status == 2);
+    BOOST_TEST(result.out.empty(), "stdout must stay clean: " << result.out);
+    BOOST_TEST(result.err.find("error:") != std::string::npos, result.err);
+    BOOST_TEST(result.err.find("--no-such-option") != std::string::npos, result.err);
+    BOOST_TEST(result.err.find("Usage:") != std::string::npos, result.err);
+}
+
+// Each malformed value, with the option the message must name.
+struct BadArguments {
+    std::string program;
+    std::vector<std::string> arguments;
+    std::string named;
+};
+std::ostream& operator<<(std::ostream& out, const BadArguments& bad) {
+    out << bad.program;
+    for (const auto& a : bad.arguments)
+        out << ' ' << a;
+    return out;
+}
+
+BOOST_DATA_TEST_CASE(a_malformed_number_exits_2,
+                     data::make(std::vector<BadArguments>{
+                         {BACKPROP_CH05_TRAINING, {"--epochs", "ten"}, "--epochs"},
+                         {BACKPROP_CH05_TRAINING, {"--epochs", "0"}, "--epochs"},
+                         {BACKPROP_CH05_TRAINING, {"--epochs", "2.5"}, "--epochs"},
+                         {BACKPROP_CH05_TRAINING, {"--lr", "fast"}, "--lr"},
+                         {BACKPROP_CH05_TRAINING, {"--lr", "-0.1"}, "--lr"},
+                         {BACKPROP_CH05_TRAINING, {"--lr", "nan"}, "--lr"},
+                         {BACKPROP_CH05_TRAINING, {"--lr", "inf"}, "--lr"},
+                         {BACKPROP_CH05_TRAINING, {"--lr", "0.1x"}, "--lr"},
+                         {BACKPROP_CH05_TRAINING, {"--seed", "abc"}, "--seed"},
+                         {BACKPROP_CH05_TRAINING, {"--seed", "-1"}, "--seed"},
+                         {BACKPROP_CH05_TRAINING, {"--print-every", "0"}, "--print-every"},
+                         {BACKPROP_CH01_NEURON, {"--points", "1,two"}, "--points"},
+                     }),
+                     bad) {
+    const ProgramResult result = run_program(bad.program, bad.arguments);
+    BOOST_TEST(result.exit_status == 2);
+    BOOST_TEST(result.out.empty(), "stdout must stay clean: " << result.out);
+    const std::string first_line = result.err.substr(0, result.err.find('\n'));
+    BOOST_TEST(first_line.find("error:") != std::string::npos, result.err);
+    BOOST_TEST(first_line.find(bad.named) != std::string::npos, first_line);
+    BOOST_TEST(result.err.find("Usage:") != std::string::npos, result.err);
+}
+
+BOOST_AUTO_TEST_CASE(ch01_neuron_json) {
+    const json j = run_json(BACKPROP_CH01_NEURON);
+    check("z", j["z"].get<double>(), expected.z1[0]);
+    check("a", j["a"].get<double>(), expected.a1[0]);
+    check_vector(j, "x", expected.x, 2);
+    const oracle::real w[2] = {expected.W1[0][0], expected.W1[1][0]};
+    check_vector(j, "w", w, 2);
+
+    const std::vector<double> points = j["points"];
+    BOOST_TEST(points == (std::vector<double>{-2, -1, 0, 1, 2}), boost::test_tools::per_element());
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const oracle::real z = points[i], s = oracle::sigmoid(z), th = std::tanh(z);
+        const auto& table = j["activations"];
+        const std::string at = "[" + std::to_string(i) + "] at z = " + std::to_string(points[i]);
+        check("sigmoid" + at, table["sigmoid"]["f"][i].get<double>(), s);
+        check("sigmoid'" + at, table["sigmoid"]["df"][i].get<double>(), s * (1 - s));
+        check("tanh" + at, table["tanh"]["f"][i].get<double>(), th);
+        check("tanh'" + at, table["tanh"]["df"][i].get<double>(), 1 - th * th);
+        check("relu" + at, table["relu"]["f"][i].get<double>(), z > 0 ? z : 0);
+        check("relu'" + at, table["relu"]["df"][i].get<double>(), z > 0 ? 1 : 0);
+        check("identity" + at, table["identity"]["f"][i].get<double>(), z);
+        check("identity'" + at, table["identity"]["df"][i].get<double>(), 1);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(ch01_neuron_takes_other_points) {
+    const json j = run_json(BACKPROP_CH01_NEURON, {"--points", "0.25,-3"});
+    BOOST_TEST_REQUIRE(j["points"].size() == 2u);
+    check("sigmoid(-3)", j["activations"]["sigmoid"]["f"][1].get<double>(), oracle::sigmoid(-3));
+}
+
+BOOST_AUTO_TEST_CASE(ch02_forward_json) {
+    const json j = run_json(BACKPROP_CH02_FORWARD);
+    check_vector(j, "z1", expected.z1, 3);
+    check_vector(j, "a1", expected.a1, 3);
+    check_vector(j, "z2", &expected.z2, 1);
+    check_vector(j, "y", &expected.y, 1);
+}
+
+BOOST_AUTO_TEST_CASE(ch03_loss_json) {
+    const json j = run_json(BACKPROP_CH03_LOSS);
+    check("J", j["J"].get<double>(), expected.J);
+    check_vector(j, "dJ_dy", &expected.dJ_dy, 1);
+    check_vector(j, "dJ_dz2", &expected.delta2, 1);
+    check("J_cross_entropy", j["J_cross_entropy"].get<double>(), expected.cross_entropy());
+    // Through a sigmoid, cross-entropy's dJ/dz2 is y − t: the σ'(z2) factor cancels.
+    check_vector(j, "dJ_cross_entropy_dz2", &expected.dJ_dy, 1);
+}
+
+BOOST_AUTO_TEST_CASE(ch04_gradients_json) {
+    const json j = run_json(BACKPROP_CH04_GRADIENTS);
+    check_vector(j, "delta2", &expected.delta2, 1);
+    check_vector(j, "delta1", expected.delta1, 3);
+    check_matrix(j, "dJ_dW1", expected.dJ_dW1, 2);
+    check_column(j, "dJ_dW2", expected.dJ_dW2, 3);
+    check_matrix(j, "W1_new", expected.W1_new, 2);
+    check_column(j, "W2_new", expected.W2_new, 3);
+    BOOST_TEST(j["library_max_difference"].get<double>() == 0.0);
+    // Central differences with h = 1e-5 agree with backprop to ~1e-10 (see gradient_check.hpp).
+    BOOST_TEST(j["gradient_check"]["entries"].size() == 9u);
+    BOOST_TEST(j["gradient_check"]["max_relative_error"].get<double>() < 1e-7);
+}

@@ -1,0 +1,169 @@
+// The library's values for the article's worked example, pinned to an independent
+// long-double derivation (worked_example_oracle.hpp) at 1e-12 relative.
+#define BOOST_TEST_MODULE pinned
+#include <cmath>
+#include <string>
+
+#include <boost/test/unit_test.hpp>
+
+#include "backprop/activation.hpp"
+#include "backprop/linalg.hpp"
+#include "backprop/loss.hpp"
+#include "backprop/network.hpp"
+#include "backprop/neuron.hpp"
+#include "backprop/sgd.hpp"
+#include "backprop/worked_example.hpp"
+
+#include "pinned.hpp"
+
+using namespace backprop;
+using pinned::check;
+
+namespace {
+
+const oracle::WorkedExample expected;
+
+// Appends rather than writing "[" + ... : g++ 12 at -O3 gives a false -Wrestrict there.
+std::string at(const char* name, std::size_t i) {
+    std::string s(name);
+    s.append("[").append(std::to_string(i)).append("]");
+    return s;
+}
+std::string at(const char* name, std::size_t i, std::size_t j) {
+    return at(name, i).append("[").append(std::to_string(j)).append("]");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(inputs_are_the_articles) {
+    const Matrix x = worked_example::x(), W1 = worked_example::W1(), W2 = worked_example::W2();
+    BOOST_TEST_REQUIRE(x.size2() == 2u);
+    BOOST_TEST_REQUIRE((shape_of(W1) == Shape{2, 3}));
+    BOOST_TEST_REQUIRE((shape_of(W2) == Shape{3, 1}));
+    for (std::size_t i = 0; i < 2; ++i)
+        check(at("x", i), x(0, i), expected.x[i]);
+    for (std::size_t i = 0; i < 2; ++i)
+        for (std::size_t j = 0; j < 3; ++j)
+            check(at("W1", i, j), W1(i, j), expected.W1[i][j]);
+    for (std::size_t j = 0; j < 3; ++j)
+        check(at("W2", j), W2(j, 0), expected.W2[j]);
+    check("t", worked_example::t()(0, 0), expected.t);
+    check("alpha", worked_example::alpha, expected.alpha);
+}
+
+BOOST_AUTO_TEST_CASE(neuron_is_the_first_hidden_neuron) {
+    const Neuron neuron{.w = column(worked_example::W1(), 0), .b = 0.0, .f = activations::sigmoid};
+    const Vector x = row(worked_example::x(), 0);
+    check("z", neuron.weighted_sum(x), expected.z1[0]);
+    check("a", neuron.output(x), expected.a1[0]);
+}
+
+BOOST_AUTO_TEST_CASE(forward_through_the_network) {
+    Network network = worked_example::network();
+    const Matrix y = network.forward(worked_example::x());
+    for (std::size_t j = 0; j < 3; ++j) {
+        check(at("z1", j), network.layers[0].Z(0, j), expected.z1[j]);
+        check(at("a1", j), network.layers[0].A(0, j), expected.a1[j]);
+    }
+    check("z2", network.layers[1].Z(0, 0), expected.z2);
+    check("y", y(0, 0), expected.y);
+}
+
+BOOST_AUTO_TEST_CASE(forward_step_by_step) {
+    const Matrix z1 = matmul(worked_example::x(), worked_example::W1());
+    const Matrix a1 = activations::sigmoid(z1);
+    const Matrix z2 = matmul(a1, worked_example::W2());
+    const Matrix y = activations::sigmoid(z2);
+    for (std::size_t j = 0; j < 3; ++j) {
+        check(at("z1", j), z1(0, j), expected.z1[j]);
+        check(at("a1", j), a1(0, j), expected.a1[j]);
+    }
+    check("z2", z2(0, 0), expected.z2);
+    check("y", y(0, 0), expected.y);
+}
+
+BOOST_AUTO_TEST_CASE(loss_and_its_gradient) {
+    Network network = worked_example::network();
+    const Matrix y = network.forward(worked_example::x());
+    const Matrix t = worked_example::t();
+    check("J", mse(y, t), expected.J);
+    check("dJ/dy", mse_gradient(y, t)(0, 0), expected.dJ_dy);
+    check("J_cross_entropy", binary_cross_entropy(y, t), expected.cross_entropy());
+}
+
+BOOST_AUTO_TEST_CASE(backward_through_the_network) {
+    Network network = worked_example::network();
+    const Matrix y = network.forward(worked_example::x());
+    const auto gradients = network.backward(mse_gradient(y, worked_example::t()));
+    BOOST_TEST_REQUIRE(gradients.size() == 2u);
+    check("delta2", gradients[1].delta(0, 0), expected.delta2);
+    for (std::size_t j = 0; j < 3; ++j) {
+        check(at("delta1", j), gradients[0].delta(0, j), expected.delta1[j]);
+        check(at("dJ_dW2", j), gradients[1].dJ_dW(j, 0), expected.dJ_dW2[j]);
+    }
+    for (std::size_t i = 0; i < 2; ++i)
+        for (std::size_t j = 0; j < 3; ++j)
+            check(at("dJ_dW1", i, j), gradients[0].dJ_dW(i, j), expected.dJ_dW1[i][j]);
+    BOOST_TEST(!gradients[0].dJ_db.has_value(), "the article's layers have no bias");
+}
+
+BOOST_AUTO_TEST_CASE(one_sgd_step) {
+    Network network = worked_example::network();
+    const Matrix y = network.forward(worked_example::x());
+    sgd_step(network, network.backward(mse_gradient(y, worked_example::t())),
+             worked_example::alpha);
+    for (std::size_t j = 0; j < 3; ++j)
+        check(at("W2_new", j), network.layers[1].W(j, 0), expected.W2_new[j]);
+    for (std::size_t i = 0; i < 2; ++i)
+        for (std::size_t j = 0; j < 3; ++j)
+            check(at("W1_new", i, j), network.layers[0].W(i, j), expected.W1_new[i][j]);
+}
+
+// Batch semantics: the loss of a batch is the mean of its samples' losses, and so is the
+// gradient; a batch of two copies of the example gives exactly the single-sample values.
+BOOST_AUTO_TEST_CASE(a_batch_averages_its_samples) {
+    const Matrix x2 = matrix_from_rows({{0.5, 0.8}, {0.5, 0.8}});
+    const Matrix t2 = matrix_from_rows({{0.7}, {0.7}});
+    Network network = worked_example::network();
+    const Matrix y = network.forward(x2);
+    check("J of a batch of two", mse(y, t2), expected.J);
+    const auto gradients = network.backward(mse_gradient(y, t2));
+    for (std::size_t i = 0; i < 2; ++i)
+        for (std::size_t j = 0; j < 3; ++j)
+            check(at("dJ_dW1 of a batch of two", i, j), gradients[0].dJ_dW(i, j),
+                  expected.dJ_dW1[i][j]);
+
+    // Two different samples: the mean of ½(y − t)² over the batch.
+    const Matrix Y = matrix_from_rows({{0.25, 0.5}, {1.0, -1.0}});
+    const Matrix T = matrix_from_rows({{0.0, 0.0}, {0.0, 0.0}});
+    check("mse of two samples", mse(Y, T), (0.5L * (0.0625L + 0.25L) + 0.5L * 2.0L) / 2.0L);
+}
+
+BOOST_AUTO_TEST_CASE(softmax_cross_entropy_of_known_logits) {
+    // Logits (0, ln 2, ln 3) give probabilities (1/6, 2/6, 3/6).
+    const Matrix Z = row_vector({0.0, std::log(2.0), std::log(3.0)});
+    const Matrix T = row_vector({0.0, 1.0, 0.0});
+    const Matrix P = softmax(Z);
+    check("softmax[0]", P(0, 0), 1.0L / 6);
+    check("softmax[1]", P(0, 1), 2.0L / 6);
+    check("softmax[2]", P(0, 2), 3.0L / 6);
+    check("J", softmax_cross_entropy(Z, T), std::log(3.0L));
+    const Matrix G = softmax_cross_entropy_gradient(Z, T);
+    check("dJ/dz[1] = p - 1", G(0, 1), 2.0L / 6 - 1);
+    // Large logits stay finite: log-sum-exp subtracts the maximum first.
+    const Matrix big = row_vector({1000.0, 0.0});
+    // True value ln(1 + e^-1000) ≈ 5e-435, which rounds to 0 in double.
+    BOOST_TEST(softmax_cross_entropy(big, row_vector({1.0, 0.0})) == 0.0);
+    check("J of logits (1000, 0), target 1", softmax_cross_entropy(big, row_vector({0.0, 1.0})),
+          1000.0L + std::log1p(std::exp(-1000.0L)));
+}
+
+BOOST_AUTO_TEST_CASE(sigmoid_is_finite_for_large_arguments) {
+    check("sigma(-700)", activations::sigmoid_f(-700.0),
+          std::exp(-700.0L) / (1 + std::exp(-700.0L)));
+    // e^-800 is below the smallest double: the true value rounds to exactly 0, not NaN.
+    BOOST_TEST(activations::sigmoid_f(-800.0) == 0.0);
+    BOOST_TEST(activations::sigmoid_df(-800.0) == 0.0);
+    check("sigma(800)", activations::sigmoid_f(800.0), 1.0L);
+    check("sigma(0)", activations::sigmoid_f(0.0), 0.5L);
+}

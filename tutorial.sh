@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Backprop, step by verified step.
+#
+#   ./tutorial.sh          install what is missing, build (Release) and run every chapter
+#   ./tutorial.sh test     install what is missing, build (Release) and run every test
+#
+# Packages come from Debian 12 through apt-get, as root or with sudo. Set
+# BACKPROP_NO_INSTALL=1 to skip that step and use what is installed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(
+    cmake ninja-build g++
+    libboost-dev libboost-test-dev   # Boost.uBLAS, Boost.Random, Boost.Test
+    libfmt-dev                       # text formatting
+    nlohmann-json3-dev               # JSON output
+    libcli11-dev                     # command lines
+    libbenchmark-dev                 # Google Benchmark (bench/)
+)
+
+install_missing() {
+    [[ "${BACKPROP_NO_INSTALL:-0}" == 1 ]] && return
+    local missing=()
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$p")
+    done
+    ((${#missing[@]} == 0)) && return
+    echo "Installing: ${missing[*]}"
+    local sudo=()
+    if ((EUID != 0)); then sudo=(sudo); fi
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}"
+}
+
+run_chapters() {
+    local bin=build/release/chapters
+    for chapter in ch01_neuron ch02_forward ch03_loss ch04_gradients ch05_training errata; do
+        printf '\n\033[1m$ %s\033[0m\n\n' "$bin/$chapter"
+        "$bin/$chapter"
+    done
+}
+
+install_missing
+case "${1:-tutorial}" in
+    tutorial)
+        cmake --preset release
+        cmake --build --preset release
+        run_chapters
+        ;;
+    test)
+        cmake --workflow --preset release
+        ;;
+    *)
+        echo "usage: $0 [tutorial|test]" >&2
+        exit 2
+        ;;
+esac
