@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Backprop, step by verified step.
 #
-#   ./tutorial.sh          install what is missing, build (Release) and run every chapter
+#   ./tutorial.sh          install what is missing, build (Release), run every chapter and
+#                          build the book (build/release/docs/html/index.html)
 #   ./tutorial.sh test     install what is missing, build (Release) and run every test
 #
 # Packages come from Debian 12 through apt-get, as root or with sudo. Set
@@ -16,6 +17,9 @@ packages=(
     nlohmann-json3-dev               # JSON output
     libcli11-dev                     # command lines
     libbenchmark-dev                 # Google Benchmark (bench/)
+    doxygen graphviz gnuplot-nox     # the book: pages, computation graph, plots
+    libjs-mathjax doxygen-awesome-css  # the book: offline math, theme
+    chromium                         # the book's browser test
 )
 
 install_missing() {
@@ -48,6 +52,7 @@ case "${1:-tutorial}" in
         cmake --preset release
         cmake --build --preset release
         run_chapters
+        printf '\nThe book: %s\n' "file://$PWD/build/release/docs/html/index.html"
         ;;
     test)
         cmake --workflow --preset release

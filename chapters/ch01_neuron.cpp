@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
         report.title("Chapter 1: The neuron");
         report.section("The first hidden neuron of the worked example");
         report.value("x", x);
-        report.value("w (column 1 of W1)", neuron.w);
+        report.value("w (first column of W1)", neuron.w);
         report.value("b", neuron.b);
         report.value("z = w · x + b", z);
         report.value("a = σ(z)", a);

@@ -43,7 +43,8 @@ struct Printed {
     }
 };
 
-/// The article's printed numbers for one quantity, in the article's printed orientation.
+/// The article's printed numbers for one quantity, one sample as a row (as the computation
+/// below uses them; the article prints delta1 as a column).
 using PrintedMatrix = std::vector<std::vector<Printed>>;
 
 /// One row of the errata table.

@@ -3,8 +3,8 @@
 ///
 /// Forward and backward passes use three products: \f$AB\f$, \f$A^TB\f$ and \f$AB^T\f$.
 /// Each checks its shapes, then computes with uBLAS's `axpy_prod`, the fastest product
-/// uBLAS offers (its `prod` expression template is about ten times slower; see the
-/// "Why vectorize" chapter).
+/// uBLAS offers (its `prod` expression template is about ten times slower on large
+/// matrices).
 #pragma once
 
 #include "backprop/matrix.hpp"

@@ -16,6 +16,7 @@
 #include <boost/numeric/ublas/matrix_proxy.hpp>
 #include <boost/numeric/ublas/vector.hpp>
 
+/// Backpropagation, step by verified step: the library every chapter program stands on.
 namespace backprop {
 
 // The storage is a std::vector rather than uBLAS's default unbounded_array: in Boost 1.74
@@ -35,6 +36,7 @@ struct Shape {
     std::size_t cols;  ///< number of columns
     /// The shape of the transpose.
     Shape transposed() const { return {cols, rows}; }
+    /// Equal when both dimensions are.
     friend bool operator==(const Shape&, const Shape&) = default;
 };
 

@@ -15,7 +15,10 @@ namespace backprop {
 
 /// Requires \p a and \p b to have the same shape (for elementwise operations).
 /// \param operation the operation's name, for the message, e.g. `"mse"`.
-/// \param a_name, b_name the operands' names as the math calls them, e.g. `"Y"`, `"T"`.
+/// \param a_name the first operand's name as the math calls it, e.g. `"Y"`.
+/// \param a the first operand.
+/// \param b_name the second operand's name, e.g. `"T"`.
+/// \param b the second operand.
 /// \throws std::invalid_argument e.g. `mse: Y is 1x2 but T is 1x3; they must have the same shape`
 void require_same_shape(std::string_view operation, std::string_view a_name, const Matrix& a,
                         std::string_view b_name, const Matrix& b);

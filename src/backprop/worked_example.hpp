@@ -12,6 +12,7 @@
 #include "backprop/matrix.hpp"
 #include "backprop/network.hpp"
 
+/// The article's worked example: its inputs, weights and learning rate.
 namespace backprop::worked_example {
 
 /// The input \f$x = (0.5, 0.8)\f$ as one sample, `(1, 2)`.

@@ -1,0 +1,17 @@
+# cmake -DOUTPUT=FILE -P run_to_file.cmake PROGRAM [ARGS...]
+# Runs PROGRAM and writes its standard output to FILE; fails if PROGRAM fails.
+set(command)
+set(found_script FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE ${last})
+    if(found_script)
+        list(APPEND command "${CMAKE_ARGV${i}}")
+    elseif(CMAKE_ARGV${i} MATCHES "run_to_file\\.cmake$")
+        set(found_script TRUE)
+    endif()
+endforeach()
+execute_process(COMMAND ${command} OUTPUT_FILE "${OUTPUT}" RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+    file(REMOVE "${OUTPUT}")
+    message(FATAL_ERROR "${command} failed: ${status}")
+endif()

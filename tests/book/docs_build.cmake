@@ -1,0 +1,53 @@
+# ctest docs_build: runs doxygen afresh into a scratch folder with the book's Doxyfile, so that
+# an up-to-date docs target proves nothing by itself. Fails on any warning (a renamed snippet
+# tag, a missing file, image or \ref), and checks that the output is reproducible: byte for
+# byte the same as the book the build made in another folder, with no build path in it.
+#   cmake -DDOXYGEN=... -DDOXYFILE=... -DBOOK=<built html> -DWORK=<scratch> -DSOURCE_DIR=...
+#         -DBINARY_DIR=... -P docs_build.cmake
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+file(WRITE "${WORK}/Doxyfile" "@INCLUDE = ${DOXYFILE}\nOUTPUT_DIRECTORY = ${WORK}\n"
+                              "WARN_LOGFILE = ${WORK}/warnings.log\n")
+execute_process(COMMAND "${DOXYGEN}" "${WORK}/Doxyfile" RESULT_VARIABLE status
+                OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(warnings "")
+if(EXISTS "${WORK}/warnings.log")
+    file(READ "${WORK}/warnings.log" warnings)
+endif()
+if(NOT status EQUAL 0 OR NOT warnings STREQUAL "")
+    message(FATAL_ERROR "doxygen failed (exit status ${status}):\n${warnings}\n${err}")
+endif()
+
+file(GLOB_RECURSE fresh RELATIVE "${WORK}/html" "${WORK}/html/*")
+list(LENGTH fresh count)
+if(count LESS 20)
+    message(FATAL_ERROR "doxygen wrote only ${count} files")
+endif()
+set(differ "")
+set(leaks "")
+foreach(file IN LISTS fresh)
+    file(SHA256 "${WORK}/html/${file}" a)
+    if(NOT EXISTS "${BOOK}/${file}")
+        list(APPEND differ "${file} (not in the built book)")
+        continue()
+    endif()
+    file(SHA256 "${BOOK}/${file}" b)
+    if(NOT a STREQUAL b)
+        list(APPEND differ "${file}")
+    endif()
+    if(file MATCHES "\\.(html|js)$")
+        file(STRINGS "${WORK}/html/${file}" paths REGEX "${SOURCE_DIR}|${BINARY_DIR}|${WORK}")
+        if(paths)
+            list(APPEND leaks "${file}")
+        endif()
+    endif()
+endforeach()
+if(differ)
+    list(JOIN differ "\n  " differ)
+    message(FATAL_ERROR "not reproducible: these differ from the built book:\n  ${differ}")
+endif()
+if(leaks)
+    list(JOIN leaks "\n  " leaks)
+    message(FATAL_ERROR "build paths in the output:\n  ${leaks}")
+endif()
+message(STATUS "doxygen: no warnings; ${count} files, identical to the built book, no build paths")

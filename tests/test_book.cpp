@@ -1,0 +1,178 @@
+// The book in a browser: headless Chromium opens every chapter page and this test checks
+// that the formulas are typeset (no raw TeX left, no MathJax error), that every image loads,
+// that every internal link resolves, and that the worked example's true values appear where
+// they belong. The values are formatted here from the independent long-double oracle, the
+// way the book prints them (five significant digits).
+//
+// Without Chromium the test reports itself skipped (exit status 77), never passed.
+#define BOOST_TEST_MODULE book
+#define BOOST_TEST_NO_MAIN
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include "run_program.hpp"
+#include "worked_example_oracle.hpp"
+
+namespace fs = std::filesystem;
+namespace data = boost::unit_test::data;
+
+namespace {
+
+/// The browser: $BACKPROP_CHROMIUM, or the first of the usual names on the PATH.
+std::string find_chromium() {
+    if (const char* chosen = std::getenv("BACKPROP_CHROMIUM")) return chosen;
+    const char* path = std::getenv("PATH");
+    std::stringstream folders(path ? path : "");
+    for (std::string folder; std::getline(folders, folder, ':');)
+        for (const char* name : {"chromium", "chromium-browser", "google-chrome"})
+            if (fs::exists(fs::path(folder) / name)) return (fs::path(folder) / name).string();
+    return {};
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// A number as the book's prose prints it: five significant digits.
+std::string prose(oracle::real value) {
+    std::ostringstream out;
+    out << std::setprecision(5) << static_cast<double>(value);
+    return out.str();
+}
+
+/// One page and the values that must appear on it.
+struct Page {
+    std::string file;
+    std::vector<std::string> values;
+    bool has_math = true;
+};
+std::ostream& operator<<(std::ostream& out, const Page& page) {
+    return out << page.file;
+}
+
+std::vector<Page> pages() {
+    const oracle::WorkedExample e;
+    return {
+        {"index.html", {}, false},
+        {"chapter_neuron.html", {prose(e.z1[0]), prose(e.a1[0])}},
+        {"chapter_forward.html", {prose(e.z1[1]), prose(e.a1[2]), prose(e.z2), prose(e.y)}},
+        {"chapter_loss.html", {prose(e.J), prose(e.cross_entropy())}},
+        {"chapter_gradients.html",
+         {prose(e.delta2), prose(e.delta1[0]), prose(e.dJ_dW1[1][2]), prose(e.W2_new[0])}},
+        {"chapter_training.html", {prose(e.J)}},
+        {"appendix_errata.html", {"0.47", prose(e.z1[0]), prose(e.y)}},
+    };
+}
+
+const fs::path book = BACKPROP_BOOK_HTML;
+std::string chromium;
+
+/// A copy of the book with the check script injected into every page, made once.
+const fs::path& checked_copy() {
+    static const fs::path copy = [] {
+        const fs::path dir = fs::temp_directory_path() / "backprop-book-check";
+        fs::remove_all(dir);
+        fs::copy(book, dir, fs::copy_options::recursive);
+        fs::copy_file(BACKPROP_BOOK_CHECK_JS, dir / "book_check.js");
+        for (const Page& page : pages()) {
+            std::string html = read_file(dir / page.file);
+            const auto end = html.rfind("</body>");
+            if (end != std::string::npos)
+                html.insert(end, "<script src=\"book_check.js\"></script>\n");
+            std::ofstream(dir / page.file, std::ios::binary) << html;
+        }
+        return dir;
+    }();
+    return copy;
+}
+
+/// Opens \p page in headless Chromium and returns what book_check.js reported.
+nlohmann::json open_in_browser(const std::string& page) {
+    const ProgramResult result =
+        run_program(chromium, {"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                               "--no-first-run", "--disable-background-networking",
+                               "--disable-component-update", "--disable-sync",
+                               "--user-data-dir=" + (checked_copy() / ".chromium-profile").string(),
+                               "--virtual-time-budget=20000", "--dump-dom",
+                               "file://" + (checked_copy() / page).string()});
+    BOOST_TEST_REQUIRE(result.exit_status == 0, "chromium failed: " << result.err);
+    static const std::regex report("<pre id=\"book-check\">([^<]*)</pre>");
+    std::smatch match;
+    BOOST_TEST_REQUIRE(std::regex_search(result.out, match, report),
+                       page << ": the check script did not report (MathJax never finished?)");
+    std::string text = match[1];
+    for (const auto& [entity, character] :
+         {std::pair{"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}})
+        for (auto at = text.find(entity); at != std::string::npos; at = text.find(entity, at))
+            text.replace(at, std::string(entity).size(), character);
+    return nlohmann::json::parse(text);
+}
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(every_page_is_typeset_and_shows_its_values, data::make(pages()), page) {
+    BOOST_TEST_REQUIRE(fs::exists(book / page.file), page.file << " is not in the book");
+    const nlohmann::json check = open_in_browser(page.file);
+    const std::string text = check["text"];
+
+    BOOST_TEST(check["mathjax"].get<bool>(), "MathJax did not load");
+    if (page.has_math) BOOST_TEST(check["formulas"].get<int>() > 0, "no typeset formula");
+    BOOST_TEST(check["errors"].get<int>() == 0, "MathJax errors on the page");
+    BOOST_TEST(check["message"].get<std::string>().find("Processing") == std::string::npos);
+    for (const char* raw : {"\\f$", "\\f[", "\\(", "\\[", "\\frac", "\\partial", "\\delta"})
+        BOOST_TEST(text.find(raw) == std::string::npos, "raw TeX left on the page: " << raw);
+    BOOST_TEST(check["broken"].empty(), "images that do not load: " << check["broken"].dump());
+    for (const std::string& value : page.values)
+        BOOST_TEST(text.find(value) != std::string::npos, "the page does not show " << value);
+}
+
+BOOST_DATA_TEST_CASE(every_internal_link_resolves, data::make(pages()), page) {
+    const std::string html = read_file(book / page.file);
+    static const std::regex href("href=\"([^\"]*)\"");
+    int links = 0;
+    for (std::sregex_iterator it(html.begin(), html.end(), href), end; it != end; ++it) {
+        const std::string target = (*it)[1];
+        if (target.empty() || target.rfind("http", 0) == 0 || target.rfind("mailto:", 0) == 0 ||
+            target.rfind("javascript:", 0) == 0)
+            continue;
+        ++links;
+        const auto hash = target.find('#');
+        const std::string file = target.substr(0, hash);
+        const fs::path path = file.empty() ? book / page.file : book / file;
+        BOOST_TEST_CONTEXT(page.file << " links to " << target) {
+            BOOST_TEST_REQUIRE(fs::exists(path));
+            if (hash != std::string::npos && hash + 1 < target.size()) {
+                const std::string anchor = target.substr(hash + 1), linked = read_file(path);
+                BOOST_TEST((linked.find("id=\"" + anchor + "\"") != std::string::npos ||
+                            linked.find("name=\"" + anchor + "\"") != std::string::npos),
+                           "no anchor " << anchor);
+            }
+        }
+    }
+    BOOST_TEST(links > 0);
+}
+
+int main(int argc, char* argv[]) {
+    chromium = find_chromium();
+    if (chromium.empty()) {
+        std::cout << "SKIPPED: no Chromium found (install Debian's chromium, or set "
+                     "BACKPROP_CHROMIUM to a Chromium or Chrome binary)\n";
+        return 77;
+    }
+    return boost::unit_test::unit_test_main([] { return true; }, argc, argv);
+}
