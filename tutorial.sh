@@ -17,6 +17,7 @@ packages=(
     nlohmann-json3-dev               # JSON output
     libcli11-dev                     # command lines
     libbenchmark-dev                 # Google Benchmark (bench/)
+    libopenblas-dev libeigen3-dev pkgconf  # the GEMM engines of chapter 6
     doxygen graphviz gnuplot-nox     # the book: pages, computation graph, plots
     libjs-mathjax doxygen-awesome-css  # the book: offline math, theme
     chromium                         # the book's browser test
@@ -40,7 +41,8 @@ install_missing() {
 
 run_chapters() {
     local bin=build/release/chapters
-    for chapter in ch01_neuron ch02_forward ch03_loss ch04_gradients ch05_training errata; do
+    for chapter in ch01_neuron ch02_forward ch03_loss ch04_gradients ch05_training \
+        ch06_vectorize errata; do
         printf '\n\033[1m$ %s\033[0m\n\n' "$bin/$chapter"
         "$bin/$chapter"
     done

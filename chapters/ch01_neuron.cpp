@@ -25,9 +25,9 @@ using namespace backprop;
 int main(int argc, char** argv) {
     CLI::App app{"Chapter 1: a single neuron, and each activation with its derivative.",
                  "ch01_neuron"};
-    bool json = false;
+    JsonOutput json;
     std::vector<double> points{-2.0, -1.0, 0.0, 1.0, 2.0};
-    add_json_flag(app, json);
+    json.add_options(app);
     app.add_option("--points", points, "Where to evaluate each activation and its derivative")
         ->delimiter(',')
         ->default_str("-2,-1,0,1,2");
@@ -55,18 +55,14 @@ int main(int argc, char** argv) {
                                           {"df", json_vector(f.derivative(z_points))}};
         //! [activations]
 
-        if (json) {
-            std::cout << nlohmann::json{{"x", json_vector(x)},
-                                        {"w", json_vector(neuron.w)},
-                                        {"b", neuron.b},
-                                        {"z", z},
-                                        {"a", a},
-                                        {"points", points},
-                                        {"activations", table}}
-                             .dump(2)
-                      << '\n';
+        if (json.emit(nlohmann::json{{"x", json_vector(x)},
+                                     {"w", json_vector(neuron.w)},
+                                     {"b", neuron.b},
+                                     {"z", z},
+                                     {"a", a},
+                                     {"points", points},
+                                     {"activations", table}}))
             return 0;
-        }
 
         Report report(std::cout);
         report.title("Chapter 1: The neuron");

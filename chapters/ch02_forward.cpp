@@ -27,8 +27,8 @@ using namespace backprop;
 
 int main(int argc, char** argv) {
     CLI::App app{"Chapter 2: the forward pass of the article's 2-3-1 network.", "ch02_forward"};
-    bool json = false;
-    add_json_flag(app, json);
+    JsonOutput json;
+    json.add_options(app);
     if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
 
     return run_reporting_errors(app, [&] {
@@ -46,15 +46,11 @@ int main(int argc, char** argv) {
         const Matrix y = sigma(z2);        // (1, 1)
         //! [forward]
 
-        if (json) {
-            std::cout << nlohmann::json{{"z1", json_vector(z1)},
-                                        {"a1", json_vector(a1)},
-                                        {"z2", json_vector(z2)},
-                                        {"y", json_vector(y)}}
-                             .dump(2)
-                      << '\n';
+        if (json.emit(nlohmann::json{{"z1", json_vector(z1)},
+                                     {"a1", json_vector(a1)},
+                                     {"z2", json_vector(z2)},
+                                     {"y", json_vector(y)}}))
             return 0;
-        }
 
         Report report(std::cout);
         report.title("Chapter 2: The forward pass");

@@ -56,8 +56,8 @@ std::vector<CheckRow> check_gradient(const std::string& name, const Matrix& anal
 int main(int argc, char** argv) {
     CLI::App app{"Chapter 4: backpropagation through the worked example, checked numerically.",
                  "ch04_gradients"};
-    bool json = false;
-    add_json_flag(app, json);
+    JsonOutput json;
+    json.add_options(app);
     if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
 
     return run_reporting_errors(app, [&] {
@@ -108,27 +108,23 @@ int main(int argc, char** argv) {
             max_relative_error = std::max(max_relative_error, row.relative_error);
         //! [gradient_check]
 
-        if (json) {
-            nlohmann::json rows = nlohmann::json::array();
-            for (const CheckRow& row : check)
-                rows.push_back({{"entry", row.entry},
-                                {"backprop", row.backprop},
-                                {"numeric", row.numeric},
-                                {"relative_error", row.relative_error}});
-            std::cout << nlohmann::json{{"delta2", json_vector(delta2)},
-                                        {"delta1", json_vector(delta1)},
-                                        {"dJ_dW1", json_matrix(dJ_dW1)},
-                                        {"dJ_dW2", json_matrix(dJ_dW2)},
-                                        {"W1_new", json_matrix(W1_new)},
-                                        {"W2_new", json_matrix(W2_new)},
-                                        {"library_max_difference", library_difference},
-                                        {"gradient_check",
-                                         {{"entries", rows},
-                                          {"max_relative_error", max_relative_error}}}}
-                             .dump(2)
-                      << '\n';
+        nlohmann::json rows = nlohmann::json::array();
+        for (const CheckRow& row : check)
+            rows.push_back({{"entry", row.entry},
+                            {"backprop", row.backprop},
+                            {"numeric", row.numeric},
+                            {"relative_error", row.relative_error}});
+        if (json.emit(
+                nlohmann::json{{"delta2", json_vector(delta2)},
+                               {"delta1", json_vector(delta1)},
+                               {"dJ_dW1", json_matrix(dJ_dW1)},
+                               {"dJ_dW2", json_matrix(dJ_dW2)},
+                               {"W1_new", json_matrix(W1_new)},
+                               {"W2_new", json_matrix(W2_new)},
+                               {"library_max_difference", library_difference},
+                               {"gradient_check",
+                                {{"entries", rows}, {"max_relative_error", max_relative_error}}}}))
             return 0;
-        }
 
         Report report(std::cout);
         report.title("Chapter 4: Backpropagation");

@@ -43,12 +43,12 @@ Matrix randn(std::size_t rows, std::size_t cols, boost::random::mt19937& generat
 int main(int argc, char** argv) {
     CLI::App app{"Chapter 5: train the article's 2-3-1 network on its single sample.",
                  "ch05_training"};
-    bool json = false;
+    JsonOutput json;
     int epochs = 1000;
     double learning_rate = worked_example::alpha;
     std::optional<std::uint32_t> seed;
     int print_every = 100;
-    add_json_flag(app, json);
+    json.add_options(app);
     app.add_option("--epochs", epochs, "Number of training epochs")
         ->check(CLI::Range(1, 1'000'000))
         ->capture_default_str();
@@ -88,21 +88,17 @@ int main(int argc, char** argv) {
         const Matrix y = network.forward(x);  // the trained network's output
         //! [training_loop]
 
-        if (json) {
-            std::cout << nlohmann::json{{"epochs", epochs},
-                                        {"lr", learning_rate},
-                                        {"seed", seed ? nlohmann::json(*seed) : nullptr},
-                                        {"W1_initial", json_matrix(W1_initial)},
-                                        {"W2_initial", json_matrix(W2_initial)},
-                                        {"loss", loss},
-                                        {"W1", json_matrix(network.layers[0].W)},
-                                        {"W2", json_matrix(network.layers[1].W)},
-                                        {"y", json_vector(y)},
-                                        {"J", mse(y, t)}}
-                             .dump(2)
-                      << '\n';
+        if (json.emit(nlohmann::json{{"epochs", epochs},
+                                     {"lr", learning_rate},
+                                     {"seed", seed ? nlohmann::json(*seed) : nullptr},
+                                     {"W1_initial", json_matrix(W1_initial)},
+                                     {"W2_initial", json_matrix(W2_initial)},
+                                     {"loss", loss},
+                                     {"W1", json_matrix(network.layers[0].W)},
+                                     {"W2", json_matrix(network.layers[1].W)},
+                                     {"y", json_vector(y)},
+                                     {"J", mse(y, t)}}))
             return 0;
-        }
 
         Report report(std::cout);
         report.title("Chapter 5: Training");

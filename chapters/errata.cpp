@@ -88,8 +88,8 @@ void add(std::vector<Erratum>& errata, const std::string& name, const PrintedMat
 
 int main(int argc, char** argv) {
     CLI::App app{"Errata: every number the article's worked example prints, recomputed.", "errata"};
-    bool json = false;
-    add_json_flag(app, json);
+    JsonOutput json;
+    json.add_options(app);
     if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
 
     return run_reporting_errors(app, [&] {
@@ -153,20 +153,17 @@ int main(int argc, char** argv) {
             step_W2_new(values(delta2_printed), values(a1_printed)));
         //! [recompute]
 
-        if (json) {
-            nlohmann::json list = nlohmann::json::array();
-            for (const Erratum& e : errata)
-                list.push_back({{"quantity", e.quantity},
-                                {"printed", e.printed.value()},
-                                {"printed_text", e.printed.text},
-                                {"computed", e.computed},
-                                {"ok", e.ok()},
-                                {"from_printed", e.from_printed},
-                                {"follows_from_printed", e.follows_from_printed()},
-                                {"verdict", e.verdict()}});
-            std::cout << list.dump(2) << '\n';
-            return 0;
-        }
+        nlohmann::json list = nlohmann::json::array();
+        for (const Erratum& e : errata)
+            list.push_back({{"quantity", e.quantity},
+                            {"printed", e.printed.value()},
+                            {"printed_text", e.printed.text},
+                            {"computed", e.computed},
+                            {"ok", e.ok()},
+                            {"from_printed", e.from_printed},
+                            {"follows_from_printed", e.follows_from_printed()},
+                            {"verdict", e.verdict()}});
+        if (json.emit(list)) return 0;
 
         Report report(std::cout);
         report.title("Errata: the article's worked example (section 4.3), recomputed");

@@ -2,13 +2,25 @@
 
 #include <cmath>
 #include <exception>
+#include <fstream>
 #include <iostream>
 #include <string>
 
 namespace backprop {
 
-void add_json_flag(CLI::App& app, bool& json) {
-    app.add_flag("--json", json, "Print every value as one JSON object instead of text");
+void JsonOutput::add_options(CLI::App& app) {
+    app.add_flag("--json", to_stdout_, "Print every value as one JSON object instead of text");
+    app.add_option("--json-file", path_, "Also write every value as JSON to this file");
+}
+
+bool JsonOutput::emit(const nlohmann::json& values) const {
+    if (!path_.empty()) {
+        std::ofstream file(path_);
+        file << values.dump(2) << '\n';
+        if (!file.flush()) throw std::runtime_error("cannot write " + path_);
+    }
+    if (to_stdout_) std::cout << values.dump(2) << '\n';
+    return to_stdout_;
 }
 
 const CLI::Validator positive_finite(

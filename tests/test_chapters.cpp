@@ -22,9 +22,9 @@ namespace {
 
 const oracle::WorkedExample expected;
 
-const std::vector<std::string> all_programs{BACKPROP_CH01_NEURON,   BACKPROP_CH02_FORWARD,
-                                            BACKPROP_CH03_LOSS,     BACKPROP_CH04_GRADIENTS,
-                                            BACKPROP_CH05_TRAINING, BACKPROP_ERRATA};
+const std::vector<std::string> all_programs{
+    BACKPROP_CH01_NEURON,   BACKPROP_CH02_FORWARD,   BACKPROP_CH03_LOSS, BACKPROP_CH04_GRADIENTS,
+    BACKPROP_CH05_TRAINING, BACKPROP_CH06_VECTORIZE, BACKPROP_ERRATA};
 
 /// A flat JSON array of \p n numbers, checked entry by entry against \p expected.
 void check_vector(const json& j, const std::string& name, const oracle::real* values,
@@ -98,22 +98,28 @@ std::ostream& operator<<(std::ostream& out, const BadArguments& bad) {
     return out;
 }
 
-BOOST_DATA_TEST_CASE(a_malformed_number_exits_2,
-                     data::make(std::vector<BadArguments>{
-                         {BACKPROP_CH05_TRAINING, {"--epochs", "ten"}, "--epochs"},
-                         {BACKPROP_CH05_TRAINING, {"--epochs", "0"}, "--epochs"},
-                         {BACKPROP_CH05_TRAINING, {"--epochs", "2.5"}, "--epochs"},
-                         {BACKPROP_CH05_TRAINING, {"--lr", "fast"}, "--lr"},
-                         {BACKPROP_CH05_TRAINING, {"--lr", "-0.1"}, "--lr"},
-                         {BACKPROP_CH05_TRAINING, {"--lr", "nan"}, "--lr"},
-                         {BACKPROP_CH05_TRAINING, {"--lr", "inf"}, "--lr"},
-                         {BACKPROP_CH05_TRAINING, {"--lr", "0.1x"}, "--lr"},
-                         {BACKPROP_CH05_TRAINING, {"--seed", "abc"}, "--seed"},
-                         {BACKPROP_CH05_TRAINING, {"--seed", "-1"}, "--seed"},
-                         {BACKPROP_CH05_TRAINING, {"--print-every", "0"}, "--print-every"},
-                         {BACKPROP_CH01_NEURON, {"--points", "1,two"}, "--points"},
-                     }),
-                     bad) {
+BOOST_DATA_TEST_CASE(
+    a_malformed_number_exits_2,
+    data::make(std::vector<BadArguments>{
+        {BACKPROP_CH05_TRAINING, {"--epochs", "ten"}, "--epochs"},
+        {BACKPROP_CH05_TRAINING, {"--epochs", "0"}, "--epochs"},
+        {BACKPROP_CH05_TRAINING, {"--epochs", "2.5"}, "--epochs"},
+        {BACKPROP_CH05_TRAINING, {"--lr", "fast"}, "--lr"},
+        {BACKPROP_CH05_TRAINING, {"--lr", "-0.1"}, "--lr"},
+        {BACKPROP_CH05_TRAINING, {"--lr", "nan"}, "--lr"},
+        {BACKPROP_CH05_TRAINING, {"--lr", "inf"}, "--lr"},
+        {BACKPROP_CH05_TRAINING, {"--lr", "0.1x"}, "--lr"},
+        {BACKPROP_CH05_TRAINING, {"--seed", "abc"}, "--seed"},
+        {BACKPROP_CH05_TRAINING, {"--seed", "-1"}, "--seed"},
+        {BACKPROP_CH05_TRAINING, {"--print-every", "0"}, "--print-every"},
+        {BACKPROP_CH01_NEURON, {"--points", "1,two"}, "--points"},
+        {BACKPROP_CH06_VECTORIZE, {"--samples", "0"}, "--samples"},
+        {BACKPROP_CH06_VECTORIZE, {"--batch", "many"}, "--batch"},
+        {BACKPROP_CH06_VECTORIZE, {"--sizes", "784"}, "--sizes"},
+        {BACKPROP_CH06_VECTORIZE, {"--sizes", "784,-5,10"}, "--sizes"},
+        {BACKPROP_CH06_VECTORIZE, {"--implementations", "cuda"}, "--implementations"},
+    }),
+    bad) {
     const ProgramResult result = run_program(bad.program, bad.arguments);
     BOOST_TEST(result.exit_status == 2);
     BOOST_TEST(result.out.empty(), "stdout must stay clean: " << result.out);
@@ -184,4 +190,29 @@ BOOST_AUTO_TEST_CASE(ch04_gradients_json) {
     // Central differences with h = 1e-5 agree with backprop to ~1e-10 (see gradient_check.hpp).
     BOOST_TEST(j["gradient_check"]["entries"].size() == 9u);
     BOOST_TEST(j["gradient_check"]["max_relative_error"].get<double>() < 1e-7);
+}
+
+// Chapter 6 times the implementations; their numbers must be the same computation's.
+BOOST_AUTO_TEST_CASE(ch06_vectorize_json) {
+    const json j = run_json(BACKPROP_CH06_VECTORIZE, {"--samples", "256", "--sizes", "50,20,10"});
+    const auto& list = j["implementations"];
+    BOOST_TEST_REQUIRE(list.size() >= 3u);
+    BOOST_TEST(list[0]["name"].get<std::string>() == "naive");
+    BOOST_TEST(j["samples_timed"].get<int>() == 256);
+    // Forward 2(50*20 + 20*10) and backward 2(50*20 + 20*10) + 2(20*10) per sample, over a
+    // 60 000-sample epoch.
+    const double flops_per_sample = 2.0 * (1000 + 200) * 2 + 2.0 * 200;
+    BOOST_TEST(j["gflop_per_epoch"].get<double>() == 60000 * flops_per_sample / 1e9,
+               boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(j["peak_gflops"].get<double>() > 0.0);
+    const double loss = list[0]["final_loss"].get<double>();
+    for (const json& implementation : list) {
+        BOOST_TEST_CONTEXT(implementation["name"].get<std::string>()) {
+            // The same steps on the same data: the same loss, to rounding.
+            BOOST_TEST(implementation["final_loss"].get<double>() == loss,
+                       boost::test_tools::tolerance(1e-12));
+            BOOST_TEST(implementation["epoch_seconds"].get<double>() > 0.0);
+            BOOST_TEST(implementation["gflops"].get<double>() > 0.0);
+        }
+    }
 }

@@ -6,11 +6,14 @@
 //       number, string and boolean in FILE.json, the key path joined by '_' (z1[2] of ch02 is
 //       \ch02_z1_2; a one-entry array drops its index, so y[0] is \ch02_y). Arrays of more
 //       than 9 entries give _first, _last and _count instead. Arrays of objects with a
-//       "quantity" key (the errata) are keyed by that quantity.
+//       "quantity" or "name" key (the errata, chapter 6's implementations) are keyed by it:
+//       \errata_z1_0_printed, \ch06_implementations_eigen_epoch_seconds.
 //
 //   book_values columns OUT FILE.json POINTER ...
 //       Writes whitespace-separated columns for gnuplot, one per JSON pointer to an array
-//       (all of one length); the pointer '#' is the 1-based row number.
+//       (all of one length). A pointer with a '*' step, such as /benchmarks/*/name, takes that
+//       field of every element of the array before it; '#' is the 1-based row number.
+//       Strings are written in double quotes.
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -72,11 +75,16 @@ void flatten(const std::string& name, const json& value, std::map<std::string, s
         for (const auto& [key, item] : value.items())
             flatten(name + "_" + identifier(key), item, out);
     } else if (value.is_array()) {
-        const bool by_quantity =
-            !value.empty() && value.front().is_object() && value.front().contains("quantity");
-        if (by_quantity) {
+        // Arrays of objects that name themselves are keyed by that name.
+        const auto key = [&]() -> std::string {
+            if (value.empty() || !value.front().is_object()) return "";
+            for (const char* k : {"quantity", "name"})
+                if (value.front().contains(k)) return k;
+            return "";
+        }();
+        if (!key.empty()) {
             for (const json& item : value)
-                flatten(name + "_" + identifier(item["quantity"]), item, out);
+                flatten(name + "_" + identifier(item[key]), item, out);
         } else if (value.size() == 1) {
             flatten(name, value.front(), out);
         } else if (value.size() <= max_listed) {
@@ -104,30 +112,46 @@ int aliases(const std::vector<std::string>& args) {
     return out ? 0 : 1;
 }
 
+/// The array \p pointer names; with a '*' step, that field of each element of the array.
+json column(const json& document, const std::string& pointer) {
+    const auto star = pointer.find("/*/");
+    if (star == std::string::npos) return document.at(json::json_pointer(pointer));
+    const json& array = document.at(json::json_pointer(pointer.substr(0, star)));
+    const json::json_pointer field(pointer.substr(star + 2));
+    json values = json::array();
+    for (const json& element : array)
+        values.push_back(element.at(field));
+    return values;
+}
+
+std::string cell(const json& value) {
+    if (value.is_string()) return "\"" + value.get<std::string>() + "\"";
+    return fmt::format("{:.17g}", value.get<double>());
+}
+
 int columns(const std::vector<std::string>& args) {
     if (args.size() < 3) throw std::runtime_error("columns: expected OUT FILE POINTER...");
     const json document = read(args[1]);
-    std::vector<const json*> arrays;
+    std::vector<json> arrays;  // null for the row number
     std::size_t rows = 0;
     for (std::size_t i = 2; i < args.size(); ++i) {
         if (args[i] == "#") {
-            arrays.push_back(nullptr);
+            arrays.emplace_back(nullptr);
             continue;
         }
-        const json& array = document.at(json::json_pointer(args[i]));
+        json array = column(document, args[i]);
         if (!array.is_array()) throw std::runtime_error(args[i] + " is not an array");
-        if (!arrays.empty() && rows != array.size() && rows != 0)
+        if (rows != 0 && rows != array.size())
             throw std::runtime_error(args[i] + " has " + std::to_string(array.size()) +
                                      " entries but the columns before it " + std::to_string(rows));
         rows = array.size();
-        arrays.push_back(&array);
+        arrays.push_back(std::move(array));
     }
     std::ofstream out(args[0]);
     for (std::size_t r = 0; r < rows; ++r) {
         for (std::size_t c = 0; c < arrays.size(); ++c)
             out << (c ? " " : "")
-                << (arrays[c] ? fmt::format("{:.17g}", (*arrays[c])[r].get<double>())
-                              : std::to_string(r + 1));
+                << (arrays[c].is_null() ? std::to_string(r + 1) : cell(arrays[c][r]));
         out << '\n';
     }
     return out ? 0 : 1;

@@ -8,16 +8,32 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 namespace backprop {
 
 /// Exit status for a usage error (unknown option, malformed number).
 inline constexpr int exit_usage = 2;
 
-/// Adds the `--json` flag every chapter accepts.
-void add_json_flag(CLI::App& app, bool& json);
+/// Where a chapter's JSON goes. Every chapter accepts `--json` (print one JSON object to
+/// stdout instead of the text) and `--json-file PATH` (print the text, and write the same
+/// run's JSON to PATH: the book uses it so that its prose and its output quote one run).
+class JsonOutput {
+  public:
+    /// Adds `--json` and `--json-file` to \p app.
+    void add_options(CLI::App& app);
+    /// Writes \p values where the options say. Returns true if the text must not be printed
+    /// (`--json`).
+    /// \throws std::runtime_error if the file cannot be written.
+    bool emit(const nlohmann::json& values) const;
+
+  private:
+    bool to_stdout_ = false;
+    std::string path_;
+};
 
 /// A CLI11 validator that accepts finite numbers greater than zero.
 extern const CLI::Validator positive_finite;

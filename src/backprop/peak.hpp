@@ -1,0 +1,26 @@
+/// \file
+/// \brief The machine's peak double-precision speed on one core, measured.
+///
+/// Peak = the rate of fused multiply-adds (2 floating-point operations each) that one core
+/// can retire when nothing else limits it: many independent chains of `a = a * m + c` on the
+/// widest vectors the compiler may use. No real program reaches it; the fraction of it a
+/// program sustains says how much of the machine the program uses.
+#pragma once
+
+#include <string>
+
+namespace backprop {
+
+/// The result of measure_peak().
+struct PeakMeasurement {
+    double flops_per_second;  ///< double-precision floating-point operations per second
+    int vector_bits;          ///< the SIMD width the loop was compiled for (64: scalar)
+    std::string instruction;  ///< e.g. "AVX-512 FMA"
+};
+
+/// Runs an FMA-throughput loop on this thread for about \p seconds and returns the best
+/// rate of several repetitions. Built with -march=native (BACKPROP_NATIVE), the loop uses
+/// the widest vectors this CPU has; otherwise those of the default target.
+PeakMeasurement measure_peak(double seconds = 0.2);
+
+}  // namespace backprop

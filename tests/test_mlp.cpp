@@ -1,0 +1,263 @@
+// The training-step implementations of the "Why vectorize" chapter: naive, and vectorized
+// with every matrix-product engine of this build. They must compute the same step: the same
+// logits, loss, gradients and updated parameters, to 1e-12 relative, on several shapes and
+// batch sizes; the naive one (and through it all) agrees with finite differences; and every
+// engine's products equal a long-double triple loop.
+#define BOOST_TEST_MODULE mlp
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include "backprop/gradient_check.hpp"
+#include "backprop/loss.hpp"
+#include "backprop/mlp.hpp"
+#include "backprop/products.hpp"
+
+using namespace backprop;
+namespace data = boost::unit_test::data;
+
+namespace {
+
+// Implementations sum the same products in different orders (blocked, SIMD lanes, FMA), so
+// they differ by rounding: ~1e-16 per operation, ~1e-15 after a few hundred terms. 1e-12,
+// relative to the largest entry of each tensor, leaves a wide margin and still catches any
+// real difference (a wrong index or a missing term is off by far more).
+constexpr double tolerance = 1e-12;
+
+/// max |a - b| / max |b|, over two containers of the same shape.
+template <class Container>
+double normwise_difference(const Container& a, const Container& b) {
+    BOOST_TEST_REQUIRE(a.data().size() == b.data().size());
+    double difference = 0.0, scale = 0.0;
+    for (std::size_t i = 0; i < a.data().size(); ++i) {
+        difference = std::max(difference, std::abs(a.data()[i] - b.data()[i]));
+        scale = std::max(scale, std::abs(b.data()[i]));
+    }
+    return scale == 0.0 ? difference : difference / scale;
+}
+
+Matrix random_matrix(std::size_t rows, std::size_t cols, std::mt19937_64& generator,
+                     double low = -1.0, double high = 1.0) {
+    std::uniform_real_distribution<double> uniform(low, high);
+    Matrix m(rows, cols);
+    for (double& x : m.data())
+        x = uniform(generator);
+    return m;
+}
+
+Matrix one_hot(std::size_t batch, std::size_t classes, std::mt19937_64& generator) {
+    std::uniform_int_distribution<std::size_t> label(0, classes - 1);
+    Matrix T(batch, classes, 0.0);
+    for (std::size_t s = 0; s < batch; ++s)
+        T(s, label(generator)) = 1.0;
+    return T;
+}
+
+struct Case {
+    std::vector<std::size_t> sizes;
+    std::size_t batch;
+    std::string activation;
+};
+std::ostream& operator<<(std::ostream& out, const Case& c) {
+    out << "sizes";
+    for (std::size_t n : c.sizes)
+        out << ' ' << n;
+    return out << ", batch " << c.batch << ", " << c.activation;
+}
+
+const std::vector<Case> cases{
+    {{3, 2}, 1, "sigmoid"},              // no hidden layer: softmax regression
+    {{2, 3, 1}, 1, "sigmoid"},           // the article's shape (one class: softmax is 1)
+    {{5, 7, 4}, 3, "tanh"},              //
+    {{6, 9, 8, 3}, 16, "relu"},          // two hidden layers
+    {{11, 13, 5, 7, 2}, 5, "identity"},  // three
+    {{784, 32, 10}, 64, "sigmoid"},      // Fashion-MNIST sized inputs
+    {{20, 64, 10}, 257, "sigmoid"},      // a batch that is not a power of two
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(this_build_has_naive_and_both_ublas_engines) {
+    const auto names = step_names();
+    BOOST_TEST_REQUIRE(names.size() >= 3u);
+    BOOST_TEST(names[0] == "naive");
+    BOOST_TEST(names[1] == "ublas_prod");
+    BOOST_TEST(names[2] == "ublas_axpy");
+    BOOST_TEST_MESSAGE("implementations in this build: " << names.size());
+}
+
+BOOST_DATA_TEST_CASE(every_implementation_computes_the_same_step, data::make(cases), c) {
+    std::mt19937_64 generator(c.batch * 1000 + c.sizes.size());
+    const MlpParameters start = MlpParameters::random(c.sizes, activation_named(c.activation), 7);
+    const Matrix X = random_matrix(c.batch, c.sizes.front(), generator);
+    const Matrix T = one_hot(c.batch, c.sizes.back(), generator);
+
+    // The reference: the naive step.
+    const auto naive = make_step("naive");
+    MlpParameters reference = start;
+    const Matrix reference_logits = naive->forward(reference, X);
+    const MlpGradients reference_gradients = naive->backward(reference, T);
+    const double reference_loss = naive->step(reference, X, T, 0.5);
+
+    for (std::string_view name : step_names()) {
+        BOOST_TEST_CONTEXT("implementation " << name) {
+            const auto step = make_step(name);
+            MlpParameters p = start;
+            BOOST_TEST(normwise_difference(step->forward(p, X), reference_logits) <= tolerance);
+            const MlpGradients& g = step->backward(p, T);
+            for (std::size_t l = 0; l < p.W.size(); ++l) {
+                BOOST_TEST(
+                    normwise_difference(g.dJ_dW[l], reference_gradients.dJ_dW[l]) <= tolerance,
+                    "dJ/dW of layer " << l + 1);
+                BOOST_TEST(
+                    normwise_difference(g.dJ_db[l], reference_gradients.dJ_db[l]) <= tolerance,
+                    "dJ/db of layer " << l + 1);
+            }
+            const double loss = step->step(p, X, T, 0.5);
+            BOOST_TEST(loss == reference_loss, boost::test_tools::tolerance(tolerance));
+            for (std::size_t l = 0; l < p.W.size(); ++l) {
+                BOOST_TEST(normwise_difference(p.W[l], reference.W[l]) <= tolerance,
+                           "updated W of layer " << l + 1);
+                BOOST_TEST(normwise_difference(p.b[l], reference.b[l]) <= tolerance,
+                           "updated b of layer " << l + 1);
+            }
+        }
+    }
+}
+
+// Steps reuse their buffers: a second batch of another size must not see the first's.
+BOOST_AUTO_TEST_CASE(buffers_follow_the_batch_size) {
+    std::mt19937_64 generator(3);
+    const std::vector<std::size_t> sizes{4, 6, 3};
+    const MlpParameters p = MlpParameters::random(sizes, activations::tanh, 1);
+    const Matrix X_big = random_matrix(9, 4, generator), T_big = one_hot(9, 3, generator);
+    const Matrix X_small = random_matrix(2, 4, generator), T_small = one_hot(2, 3, generator);
+    for (std::string_view name : step_names()) {
+        BOOST_TEST_CONTEXT("implementation " << name) {
+            const auto used = make_step(name), fresh = make_step(name);
+            used->forward(p, X_big);
+            used->backward(p, T_big);
+            const Matrix logits = used->forward(p, X_small);
+            BOOST_TEST(normwise_difference(logits, fresh->forward(p, X_small)) == 0.0);
+            const MlpGradients g = used->backward(p, T_small);
+            const MlpGradients& h = fresh->backward(p, T_small);
+            for (std::size_t l = 0; l < 2; ++l)
+                BOOST_TEST(normwise_difference(g.dJ_dW[l], h.dJ_dW[l]) == 0.0);
+        }
+    }
+}
+
+// The step's gradients are those of the mean softmax cross-entropy of the logits: checked
+// against finite differences (see gradient_check.hpp for the 1e-7).
+BOOST_DATA_TEST_CASE(gradients_match_finite_differences,
+                     data::make(std::vector<std::string>{"naive", "ublas_axpy"}), name) {
+    std::mt19937_64 generator(11);
+    const std::vector<std::size_t> sizes{5, 4, 3};
+    MlpParameters p = MlpParameters::random(sizes, activations::sigmoid, 2);
+    for (Vector& b : p.b)
+        for (double& x : b)
+            x = 0.1;
+    const Matrix X = random_matrix(6, 5, generator), T = one_hot(6, 3, generator);
+    const auto step = make_step(name);
+    step->forward(p, X);
+    const MlpGradients g = step->backward(p, T);
+    const auto J = [&] { return softmax_cross_entropy(make_step("naive")->forward(p, X), T); };
+    for (std::size_t l = 0; l < p.W.size(); ++l) {
+        const auto W = compare_gradients(g.dJ_dW[l], numerical_gradient(J, p.W[l]));
+        BOOST_TEST(W.max_relative_error < 1e-7,
+                   "dJ/dW of layer " << l + 1 << " at entry " << W.worst_index);
+        const auto b = compare_gradients(g.dJ_db[l], numerical_gradient(J, p.b[l]));
+        BOOST_TEST(b.max_relative_error < 1e-7, "dJ/db of layer " << l + 1);
+    }
+}
+
+// Each engine's three products against a triple loop in long double.
+BOOST_AUTO_TEST_CASE(every_engine_multiplies_correctly) {
+    std::mt19937_64 generator(5);
+    const std::size_t shapes[][3] = {{1, 1, 1}, {3, 5, 2}, {17, 33, 9}, {64, 100, 40}};
+    for (const Products& engine : available_products())
+        for (const auto& s : shapes) {
+            const std::size_t M = s[0], K = s[1], N = s[2];
+            BOOST_TEST_CONTEXT(engine.name << " at " << M << "x" << K << "x" << N) {
+                const Matrix A = random_matrix(M, K, generator), B = random_matrix(K, N, generator);
+                const Matrix At = trans(A), Bt = trans(B);
+                Matrix expected(M, N);
+                for (std::size_t i = 0; i < M; ++i)
+                    for (std::size_t j = 0; j < N; ++j) {
+                        long double sum = 0;
+                        for (std::size_t k = 0; k < K; ++k)
+                            sum += (long double)A(i, k) * B(k, j);
+                        expected(i, j) = static_cast<double>(sum);
+                    }
+                Matrix C(M, N);
+                engine.A_B(A, B, C);
+                BOOST_TEST(normwise_difference(C, expected) <= tolerance, "A B");
+                engine.At_B(At, B, C);
+                BOOST_TEST(normwise_difference(C, expected) <= tolerance, "A^T B");
+                engine.A_Bt(A, Bt, C);
+                BOOST_TEST(normwise_difference(C, expected) <= tolerance, "A B^T");
+            }
+        }
+}
+
+BOOST_AUTO_TEST_CASE(engines_check_shapes) {
+    for (const Products& engine : available_products()) {
+        BOOST_TEST_CONTEXT(engine.name) {
+            const Matrix A(2, 3), B(4, 5);
+            Matrix C(2, 5);
+            const auto names = [&](const std::invalid_argument& e) {
+                const std::string what = e.what();
+                return what.find(std::string(engine.name)) == 0 &&
+                       what.find("2x3") != std::string::npos &&
+                       what.find("4x5") != std::string::npos;
+            };
+            BOOST_CHECK_EXCEPTION(engine.A_B(A, B, C), std::invalid_argument, names);
+            // The product fits but C does not have its shape.
+            Matrix wrong(3, 3), right(2, 3);
+            BOOST_CHECK_THROW(engine.A_B(A, Matrix(3, 3), wrong), std::invalid_argument);
+            BOOST_CHECK_NO_THROW(engine.A_B(A, Matrix(3, 3), right));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(steps_check_shapes_and_order) {
+    const MlpParameters p = MlpParameters::random({4, 3, 2}, activations::sigmoid, 1);
+    for (std::string_view name : step_names()) {
+        BOOST_TEST_CONTEXT(name) {
+            const auto step = make_step(name);
+            BOOST_CHECK_THROW(step->backward(p, Matrix(1, 2, 0.0)), std::logic_error);
+            BOOST_CHECK_EXCEPTION(step->forward(p, Matrix(5, 3)), std::invalid_argument,
+                                  [](const std::invalid_argument& e) {
+                                      const std::string what = e.what();
+                                      return what.find("5x3") != std::string::npos &&
+                                             what.find("4x3") != std::string::npos;
+                                  });
+            step->forward(p, Matrix(5, 4, 0.5));
+            BOOST_CHECK_THROW(step->backward(p, Matrix(5, 3)), std::invalid_argument);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(unknown_names_list_the_valid_ones) {
+    BOOST_CHECK_EXCEPTION(make_step("cuda"), std::invalid_argument,
+                          [](const std::invalid_argument& e) {
+                              const std::string what = e.what();
+                              return what.find("'cuda'") != std::string::npos &&
+                                     what.find("naive") != std::string::npos &&
+                                     what.find("ublas_axpy") != std::string::npos;
+                          });
+    BOOST_CHECK_THROW(products_named("cuda"), std::invalid_argument);
+    BOOST_CHECK_NO_THROW(fastest_products());
+}
+
+BOOST_AUTO_TEST_CASE(flop_counts) {
+    // 784-128-10, batch 64: the products of forward, and of backward (no error into X).
+    BOOST_TEST(forward_flops({784, 128, 10}, 64) == 2.0 * 64 * (784 * 128 + 128 * 10));
+    BOOST_TEST(backward_flops({784, 128, 10}, 64) ==
+               2.0 * 64 * (784 * 128 + 128 * 10) + 2.0 * 64 * (128 * 10));
+}
