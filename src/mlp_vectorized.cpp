@@ -46,6 +46,23 @@ class VectorizedStep final : public MlpStep {
     }
 
     const MlpGradients& backward(const MlpParameters& p, const Matrix& T) override {
+        propagate(p, T, nullptr, 0.0);
+        return g_;
+    }
+
+    // The step descends inside the backward pass: W <- W - alpha X^T delta in one product,
+    // so that the gradient is never stored and read back.
+    double step(MlpParameters& p, const Matrix& X, const Matrix& T, double learning_rate) override {
+        const double J = softmax_cross_entropy(forward(p, X), T);
+        propagate(p, T, &p, learning_rate);
+        return J;
+    }
+
+  private:
+    /// The backward pass. Without \p descend, stores the gradients in g_; with it, takes the
+    /// gradient step on \p descend (the same parameters as \p p) layer by layer instead.
+    void propagate(const MlpParameters& p, const Matrix& T, MlpParameters* descend,
+                   double learning_rate) {
         detail::check_targets(name(), Z_.empty() ? Matrix() : Z_.back(), T);
         const std::size_t B = T.size1(), L = p.W.size();
         g_.dJ_dW.resize(L);
@@ -54,31 +71,38 @@ class VectorizedStep final : public MlpStep {
         delta_ = softmax_cross_entropy_gradient(Z_.back(), T);
         for (std::size_t l = L; l-- > 0;) {
             const Matrix& A_in = l == 0 ? *X_ : A_[l - 1];
-            // Weights: (B, n_{l-1})^T x (B, n_l) -> (n_{l-1}, n_l)   (BP3)
-            shape(g_.dJ_dW[l], p.W[l].size1(), p.W[l].size2());
-            products_.At_B(A_in, delta_, g_.dJ_dW[l]);
-            // Bias: the batch's errors, summed   (BP4)
-            g_.dJ_db[l].resize(p.W[l].size2(), false);
-            std::fill(g_.dJ_db[l].begin(), g_.dJ_db[l].end(), 0.0);
+            // Error sent back: (B, n_l) x (n_{l-1}, n_l)^T -> (B, n_{l-1})  (BP2, first half),
+            // through the weights as they were in the forward pass.
+            if (l > 0) {
+                shape(error_, B, p.W[l].size1());
+                products_.A_Bt(delta_, p.W[l], error_);
+            }
+            // Bias: the batch's errors, summed  (BP4)
+            Vector& db = g_.dJ_db[l];
+            db.resize(p.W[l].size2(), false);
+            std::fill(db.begin(), db.end(), 0.0);
             const std::size_t n = delta_.size2();
             const double* d = delta_.data().data();
             for (std::size_t s = 0; s < B; ++s)
                 for (std::size_t j = 0; j < n; ++j)
-                    g_.dJ_db[l](j) += d[s * n + j];
+                    db(j) += d[s * n + j];
+            // Weights: (B, n_{l-1})^T x (B, n_l) -> (n_{l-1}, n_l)  (BP3)
+            if (descend) {
+                products_.add_At_B(-learning_rate, A_in, delta_, descend->W[l]);
+                noalias(descend->b[l]) -= learning_rate * db;
+            } else {
+                shape(g_.dJ_dW[l], p.W[l].size1(), p.W[l].size2());
+                products_.At_B(A_in, delta_, g_.dJ_dW[l]);
+            }
             if (l == 0) break;
-            // Error sent back: (B, n_l) x (n_{l-1}, n_l)^T -> (B, n_{l-1}), then ⊙ f'(Z)  (BP2),
-            // with f'(Z) from the kept activations A = f(Z).
-            shape(error_, B, p.W[l].size1());
-            products_.A_Bt(delta_, p.W[l], error_);
+            // ... then ⊙ f'(Z), from the kept activations A = f(Z)  (BP2, second half)
             std::transform(error_.data().begin(), error_.data().end(), A_in.data().begin(),
                            error_.data().begin(),
                            [&](double e, double a) { return e * p.hidden.df_from_f(a); });
             delta_.swap(error_);
         }
-        return g_;
     }
 
-  private:
     const Products& products_;
     const Matrix* X_ = nullptr;
     std::vector<Matrix> Z_, A_;  // per layer, (B, n_l); A_ of the output layer is unused

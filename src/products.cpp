@@ -55,6 +55,18 @@ void axpy_A_Bt(const Matrix& A, const Matrix& B, Matrix& C) {
     ublas::axpy_prod(A, ublas::trans(B), C, true);
 }
 
+// Without a fused form, the gradient is formed first and then added.
+void prod_add_At_B(double alpha, const Matrix& A, const Matrix& B, Matrix& C) {
+    Matrix G(C.size1(), C.size2());
+    prod_At_B(A, B, G);
+    noalias(C) += alpha * G;
+}
+void axpy_add_At_B(double alpha, const Matrix& A, const Matrix& B, Matrix& C) {
+    Matrix G(C.size1(), C.size2());
+    axpy_At_B(A, B, G);
+    noalias(C) += alpha * G;
+}
+
 }  // namespace
 
 #ifdef BACKPROP_HAVE_OPENBLAS
@@ -66,8 +78,8 @@ extern const Products eigen_products;  // products_eigen.cpp
 
 const std::vector<Products>& available_products() {
     static const std::vector<Products> engines{
-        {"ublas_prod", "uBLAS prod", prod_A_B, prod_At_B, prod_A_Bt},
-        {"ublas_axpy", "uBLAS axpy_prod", axpy_A_B, axpy_At_B, axpy_A_Bt},
+        {"ublas_prod", "uBLAS prod", prod_A_B, prod_At_B, prod_A_Bt, prod_add_At_B},
+        {"ublas_axpy", "uBLAS axpy_prod", axpy_A_B, axpy_At_B, axpy_A_Bt, axpy_add_At_B},
 #ifdef BACKPROP_HAVE_OPENBLAS
         openblas_products,
 #endif

@@ -44,8 +44,13 @@ const bool blocking_for_32k_l1 = [] {
     return true;
 }();
 
+void add_At_B(double alpha, const Matrix& A, const Matrix& B, Matrix& C) {
+    detail::check_product("eigen", "add_At_B", A, true, B, false, C);
+    view(C).noalias() += alpha * view(A).transpose() * view(B);
+}
+
 }  // namespace
 
-extern const Products eigen_products{"eigen", "Eigen GEMM", A_B, At_B, A_Bt};
+extern const Products eigen_products{"eigen", "Eigen GEMM", A_B, At_B, A_Bt, add_At_B};
 
 }  // namespace backprop

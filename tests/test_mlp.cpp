@@ -130,7 +130,8 @@ BOOST_DATA_TEST_CASE(every_implementation_computes_the_same_step, data::make(cas
     }
 }
 
-// Steps reuse their buffers: a second batch of another size must not see the first's.
+// Steps reuse their buffers: a second batch of another size must not see the first's. (Not
+// bit for bit: SIMD kernels may sum in another order when a buffer sits at another address.)
 BOOST_AUTO_TEST_CASE(buffers_follow_the_batch_size) {
     std::mt19937_64 generator(3);
     const std::vector<std::size_t> sizes{4, 6, 3};
@@ -143,11 +144,11 @@ BOOST_AUTO_TEST_CASE(buffers_follow_the_batch_size) {
             used->forward(p, X_big);
             used->backward(p, T_big);
             const Matrix logits = used->forward(p, X_small);
-            BOOST_TEST(normwise_difference(logits, fresh->forward(p, X_small)) == 0.0);
+            BOOST_TEST(normwise_difference(logits, fresh->forward(p, X_small)) <= tolerance);
             const MlpGradients g = used->backward(p, T_small);
             const MlpGradients& h = fresh->backward(p, T_small);
             for (std::size_t l = 0; l < 2; ++l)
-                BOOST_TEST(normwise_difference(g.dJ_dW[l], h.dJ_dW[l]) == 0.0);
+                BOOST_TEST(normwise_difference(g.dJ_dW[l], h.dJ_dW[l]) <= tolerance);
         }
     }
 }

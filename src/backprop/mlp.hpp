@@ -67,8 +67,10 @@ class MlpStep {
     virtual const MlpGradients& backward(const MlpParameters& p, const Matrix& T) = 0;
 
     /// A whole step: forward, loss, backward, then \f$\theta \leftarrow \theta - \alpha
-    /// \nabla J\f$ for every W and b. Returns the loss before the update.
-    double step(MlpParameters& p, const Matrix& X, const Matrix& T, double learning_rate);
+    /// \nabla J\f$ for every W and b. Returns the loss before the update. An implementation
+    /// may take the step inside the backward pass instead of storing the gradients first
+    /// (the vectorized one does); the result is the same.
+    virtual double step(MlpParameters& p, const Matrix& X, const Matrix& T, double learning_rate);
 };
 
 /// The naive step: per sample, per neuron.

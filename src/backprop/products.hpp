@@ -33,6 +33,10 @@ struct Products {
     void (*At_B)(const Matrix& A, const Matrix& B, Matrix& C);
     /// \f$C = AB^T\f$: `(m, k) x (n, k)^T -> (m, n)`.
     void (*A_Bt)(const Matrix& A, const Matrix& B, Matrix& C);
+    /// \f$C \leftarrow C + \alpha A^TB\f$: a gradient step taken inside the product, with
+    /// C the weights and \f$\alpha\f$ minus the learning rate, so that the gradient is never
+    /// stored.
+    void (*add_At_B)(double alpha, const Matrix& A, const Matrix& B, Matrix& C);
 };
 
 /// The engines this build has, slowest first: `ublas_prod`, `ublas_axpy`, then `openblas`
