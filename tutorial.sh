@@ -18,6 +18,8 @@ packages=(
     libcli11-dev                     # command lines
     libbenchmark-dev                 # Google Benchmark (bench/)
     libopenblas-dev libeigen3-dev pkgconf  # the GEMM engines of chapter 6
+    zlib1g-dev libstb-dev            # gzip'd data and model checksums; PNG images
+    dataset-fashion-mnist            # chapter 7's data
     doxygen graphviz gnuplot-nox     # the book: pages, computation graph, plots
     libjs-mathjax doxygen-awesome-css  # the book: offline math, theme
     chromium                         # the book's browser test
@@ -42,7 +44,7 @@ install_missing() {
 run_chapters() {
     local bin=build/release/chapters
     for chapter in ch01_neuron ch02_forward ch03_loss ch04_gradients ch05_training \
-        ch06_vectorize errata; do
+        ch06_vectorize ch07_fashion_mnist errata; do
         printf '\n\033[1m$ %s\033[0m\n\n' "$bin/$chapter"
         "$bin/$chapter"
     done

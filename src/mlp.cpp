@@ -1,27 +1,38 @@
 #include "backprop/mlp.hpp"
 
 #include <cmath>
-#include <random>
 #include <stdexcept>
 #include <string>
+
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
 
 #include "backprop/loss.hpp"
 
 namespace backprop {
 
 MlpParameters MlpParameters::random(const std::vector<std::size_t>& sizes, Activation hidden,
-                                    std::uint64_t seed) {
+                                    std::uint64_t seed, Init init) {
     if (sizes.size() < 2)
         throw std::invalid_argument("MlpParameters::random: needs at least two layer sizes, got " +
                                     std::to_string(sizes.size()));
-    std::mt19937_64 generator(seed);
+    boost::random::mt19937_64 generator(seed);
     MlpParameters p{{}, {}, hidden};
     for (std::size_t l = 1; l < sizes.size(); ++l) {
-        const double limit = std::sqrt(6.0 / static_cast<double>(sizes[l - 1] + sizes[l]));
-        std::uniform_real_distribution<double> uniform(-limit, limit);
+        const double fan_in = static_cast<double>(sizes[l - 1]);
+        const double fan_out = static_cast<double>(sizes[l]);
         Matrix W(sizes[l - 1], sizes[l]);
-        for (double& w : W.data())
-            w = uniform(generator);
+        if (init == Init::he) {
+            boost::random::normal_distribution<double> normal(0.0, std::sqrt(2.0 / fan_in));
+            for (double& w : W.data())
+                w = normal(generator);
+        } else {
+            const double limit = std::sqrt(6.0 / (fan_in + fan_out));
+            boost::random::uniform_real_distribution<double> uniform(-limit, limit);
+            for (double& w : W.data())
+                w = uniform(generator);
+        }
         p.W.push_back(std::move(W));
         p.b.emplace_back(sizes[l], 0.0);
     }

@@ -65,7 +65,9 @@ std::string identifier(const std::string& text) {
 }
 
 void flatten(const std::string& name, const json& value, std::map<std::string, std::string>& out) {
-    if (value.is_number()) {
+    if (value.is_number_integer()) {
+        out[name] = value.dump();  // counts print whole
+    } else if (value.is_number()) {
         out[name] = prose(value.get<double>());
     } else if (value.is_boolean()) {
         out[name] = value.get<bool>() ? "true" : "false";

@@ -29,6 +29,8 @@ class JsonOutput {
     /// (`--json`).
     /// \throws std::runtime_error if the file cannot be written.
     bool emit(const nlohmann::json& values) const;
+    /// True with `--json`: the program prints JSON, not text.
+    bool to_stdout() const { return to_stdout_; }
 
   private:
     bool to_stdout_ = false;

@@ -33,10 +33,19 @@ struct MlpParameters {
     std::vector<Vector> b;  ///< biases
     Activation hidden;      ///< the activation of every layer but the last
 
-    /// Random parameters for layer sizes \p sizes (at least two): weights uniform in
-    /// \f$\pm\sqrt{6/(n_{l-1}+n_l)}\f$ (Glorot), biases zero, from \p seed.
+    /// How random weights are drawn, scaled so that signals keep their size layer to layer.
+    enum class Init {
+        /// Glorot/Xavier: uniform in \f$\pm\sqrt{6/(n_{l-1}+n_l)}\f$, variance
+        /// \f$2/(n_{l-1}+n_l)\f$; for sigmoid and tanh.
+        xavier,
+        /// He: normal with variance \f$2/n_{l-1}\f$; for ReLU, which zeroes half its inputs.
+        he,
+    };
+
+    /// Random parameters for layer sizes \p sizes (at least two): weights drawn as \p init
+    /// says, biases zero, from \p seed (Boost.Random, the same numbers on every platform).
     static MlpParameters random(const std::vector<std::size_t>& sizes, Activation hidden,
-                                std::uint64_t seed);
+                                std::uint64_t seed, Init init = Init::xavier);
     /// \f$n_0, \dots, n_L\f$.
     std::vector<std::size_t> sizes() const;
 };

@@ -1,0 +1,360 @@
+// Chapter 7: learning Fashion-MNIST.
+//
+// The article stops at one sample. Here the same backpropagation learns to tell apart ten
+// kinds of clothing from 60 000 photographs of 28x28 grey pixels (Zalando's Fashion-MNIST),
+// and is tested on 10 000 it has never seen. What changes from chapter 5:
+//
+//   - mini-batches: each step averages the gradient over B samples (the loss is their mean);
+//   - the output: ten logits, softmax and cross-entropy, whose gradient is simply ŷ − onehot;
+//   - hidden layers of hundreds of ReLU (or sigmoid) neurons, initialised at the right scale
+//     (He for ReLU, Xavier for sigmoid);
+//   - SGD with momentum and weight decay, and a learning rate that decays over the run;
+//   - the vectorized step of chapter 6, with its fastest matrix-product engine.
+//
+// The data is shuffled with a fixed seed each epoch, so the same flags give the same numbers.
+
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include "backprop/cli.hpp"
+#include "backprop/dataset.hpp"
+#include "backprop/evaluate.hpp"
+#include "backprop/image_grid.hpp"
+#include "backprop/loss.hpp"
+#include "backprop/mlp.hpp"
+#include "backprop/model_file.hpp"
+#include "backprop/optimizer.hpp"
+#include "backprop/progress.hpp"
+#include "backprop/report.hpp"
+
+using namespace backprop;
+
+namespace {
+
+/// One epoch's numbers, for the text, the CSV and the JSON.
+struct EpochRecord {
+    std::size_t epoch;
+    double learning_rate, train_loss, train_accuracy, test_loss, test_accuracy, seconds;
+};
+
+/// Shuffles \p order in place (Fisher-Yates), with Boost.Random so that every platform draws
+/// the same permutation from the same seed.
+void shuffle(std::vector<std::size_t>& order, boost::random::mt19937_64& generator) {
+    for (std::size_t i = order.size(); i > 1; --i) {
+        boost::random::uniform_int_distribution<std::size_t> pick(0, i - 1);
+        std::swap(order[i - 1], order[pick(generator)]);
+    }
+}
+
+/// The confusion matrix for people: true classes down, predicted across.
+void print_confusion(Report& report, const Evaluation& e, const std::vector<std::string>& names) {
+    std::string header = fmt::format("{:<13}", "true \\ pred");
+    for (const std::string& name : names)
+        header += fmt::format("{:>6}", name.substr(0, 5));
+    report.text(header);
+    for (std::size_t t = 0; t < names.size(); ++t) {
+        std::string line = fmt::format("{:<13}", names[t]);
+        for (std::size_t p = 0; p < names.size(); ++p)
+            line += fmt::format("{:>6}", e.confusion[t][p]);
+        report.text(line);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Chapter 7: train a multilayer perceptron on Fashion-MNIST.",
+                 "ch07_fashion_mnist"};
+    JsonOutput json;
+    std::string data_dir = "/usr/share/datasets/fashion-mnist";
+    std::vector<std::size_t> hidden{256, 128};
+    std::string activation = "relu", init = "auto", schedule = "cosine", class_names = "fashion";
+    std::string implementation(fastest_products().name);
+    std::size_t epochs = 20, batch = 64, train_samples = 0, seed = 1;
+    double learning_rate = 0.05, momentum = 0.9, weight_decay = 1e-4;
+    std::string csv_path, save_path, load_path, misclassified_path;
+
+    json.add_options(app);
+    app.add_option("--data", data_dir, "Directory with the IDX files (train-*, t10k-*)")
+        ->capture_default_str();
+    app.add_option("--class-names", class_names, "Names of the classes: fashion or digits (MNIST)")
+        ->check(CLI::IsMember({"fashion", "digits"}))
+        ->capture_default_str();
+    app.add_option("--hidden", hidden, "Sizes of the hidden layers")
+        ->delimiter(',')
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
+        ->default_str("256,128");
+    app.add_option("--activation", activation, "Hidden activation")
+        ->check(CLI::IsMember({"relu", "sigmoid", "tanh"}))
+        ->capture_default_str();
+    app.add_option("--init", init, "Initialisation: he, xavier, or auto (he for relu)")
+        ->check(CLI::IsMember({"auto", "he", "xavier"}))
+        ->capture_default_str();
+    app.add_option("--epochs", epochs, "Training epochs")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{10'000}))
+        ->capture_default_str();
+    app.add_option("--batch", batch, "Mini-batch size")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{65'536}))
+        ->capture_default_str();
+    app.add_option("--lr", learning_rate, "Learning rate at the start")
+        ->check(positive_finite)
+        ->capture_default_str();
+    app.add_option("--schedule", schedule, "Learning-rate schedule: constant, step or cosine")
+        ->check(CLI::IsMember({"constant", "step", "cosine"}))
+        ->capture_default_str();
+    app.add_option("--momentum", momentum, "Momentum, in [0, 1)")
+        ->check(CLI::Range(0.0, 0.999))
+        ->capture_default_str();
+    app.add_option("--weight-decay", weight_decay, "Weight decay (L2), 0 for none")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
+    app.add_option("--seed", seed, "Seed of the initial weights and the shuffling")
+        ->capture_default_str();
+    app.add_option("--train-samples", train_samples,
+                   "Train on only the first N training images (0: all)")
+        ->capture_default_str();
+    std::vector<std::string> implementations;
+    for (std::string_view n : step_names())
+        implementations.emplace_back(n);
+    app.add_option("--implementation", implementation, "Training-step implementation (chapter 6)")
+        ->check(CLI::IsMember(implementations))
+        ->capture_default_str();
+    app.add_option("--csv", csv_path, "Write the per-epoch curves to this CSV file");
+    app.add_option("--save", save_path, "Save the trained model to this file");
+    app.add_option("--load", load_path, "Evaluate the model in this file instead of training")
+        ->excludes("--save");
+    app.add_option("--misclassified", misclassified_path,
+                   "Write a PNG grid of misclassified test images to this file");
+    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
+
+    return run_reporting_errors(app, [&] {
+        const std::vector<std::string> names =
+            class_names == "digits"
+                ? std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
+                : fashion_mnist_classes();
+
+        //! [data]
+        Dataset train = load_split(data_dir, "train");
+        const Dataset test = load_split(data_dir, "t10k");
+        if (train_samples > 0 && train_samples < train.size()) {
+            train.labels.resize(train_samples);
+            train.images.count = train_samples;
+            train.images.pixels.resize(train_samples * train.features());
+        }
+        //! [data]
+
+        //! [model]
+        std::vector<std::size_t> sizes{train.features()};
+        sizes.insert(sizes.end(), hidden.begin(), hidden.end());
+        sizes.push_back(train.classes);
+        const auto initialisation = init == "xavier" || (init == "auto" && activation != "relu")
+                                        ? MlpParameters::Init::xavier
+                                        : MlpParameters::Init::he;
+        MlpParameters p =
+            load_path.empty()
+                ? MlpParameters::random(sizes, activation_named(activation), seed, initialisation)
+                : load_model(load_path);
+        const std::unique_ptr<MlpStep> step = make_step(implementation);
+        SgdMomentum optimizer(momentum, weight_decay);
+        //! [model]
+        if (!load_path.empty()) {
+            if (p.sizes().front() != train.features() || p.sizes().back() != train.classes)
+                throw std::runtime_error(fmt::format(
+                    "{}: the model takes {} inputs and gives {} classes, the data has {} and {}",
+                    load_path, p.sizes().front(), p.sizes().back(), train.features(),
+                    train.classes));
+            epochs = 0;
+        }
+
+        Report report(std::cout, 12, 4);
+        const bool text = !json.to_stdout();
+        if (text) {
+            report.title(load_path.empty() ? "Chapter 7: Learning Fashion-MNIST"
+                                           : "Chapter 7: Evaluating a saved model");
+            report.text(fmt::format("data      {}: {} training and {} test images of {}x{}",
+                                    data_dir, train.size(), test.size(), train.images.rows,
+                                    train.images.cols));
+            report.text(fmt::format(
+                "model     {}, {} hidden layers, {}{}", fmt::join(p.sizes(), "-"), p.hidden.name,
+                load_path.empty()
+                    ? (initialisation == MlpParameters::Init::he ? "He initialisation"
+                                                                 : "Xavier initialisation")
+                    : "loaded from " + load_path,
+                ", softmax cross-entropy"));
+            if (load_path.empty())
+                report.text(fmt::format(
+                    "training  SGD, batch {}, learning rate {} ({}), momentum {}, weight decay {}, "
+                    "seed {}, {}",
+                    batch, learning_rate, schedule, momentum, weight_decay, seed, implementation));
+            if (epochs > 0) {
+                report.text("");
+                report.text(fmt::format("{:>5}{:>9}{:>12}{:>11}{:>11}{:>10}{:>9}{:>11}", "epoch",
+                                        "lr", "train loss", "train acc", "test loss", "test acc",
+                                        "s/epoch", "samples/s"));
+            }
+        }
+
+        //! [training]
+        std::vector<EpochRecord> history;
+        std::vector<std::size_t> order(train.size());
+        std::iota(order.begin(), order.end(), 0);
+        boost::random::mt19937_64 shuffler(seed);
+        Matrix X, T;
+        for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
+            const double lr =
+                learning_rate_at(schedule_named(schedule), learning_rate, epoch, epochs);
+            shuffle(order, shuffler);
+            ProgressBar progress(fmt::format("epoch {:>2}/{}", epoch + 1, epochs), train.size());
+            double loss_sum = 0;
+            std::size_t correct = 0;
+            const auto start = std::chrono::steady_clock::now();
+            for (std::size_t first = 0; first < train.size(); first += batch) {
+                const std::size_t n = std::min(batch, train.size() - first);
+                fill_batch(train, std::span(order).subspan(first, n), X, T);
+                const Matrix& logits = step->forward(p, X);                // forward
+                loss_sum += softmax_cross_entropy(logits, T) * double(n);  // the batch's mean loss
+                for (std::size_t s = 0; s < n; ++s) {                      // the running accuracy
+                    const auto row = boost::numeric::ublas::row(logits, s);
+                    const auto guess = std::max_element(row.begin(), row.end()) - row.begin();
+                    correct += T(s, static_cast<std::size_t>(guess)) == 1.0;
+                }
+                optimizer.step(p, step->backward(p, T), lr);  // backward, then the update
+                const double elapsed =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                progress.update(first + n, loss_sum / double(first + n),
+                                double(first + n) / elapsed);
+            }
+            const double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            progress.finish();
+            const Evaluation on_test = evaluate(*step, p, test);
+            history.push_back({epoch + 1, lr, loss_sum / double(train.size()),
+                               double(correct) / double(train.size()), on_test.loss,
+                               on_test.accuracy, seconds});
+            //! [training]
+            if (text) {
+                const EpochRecord& r = history.back();
+                report.text(fmt::format(
+                    "{:>5}{:>9.4f}{:>12.4f}{:>11.4f}{:>11.4f}{:>10.4f}{:>9.2f}{:>11.0f}", r.epoch,
+                    r.learning_rate, r.train_loss, r.train_accuracy, r.test_loss, r.test_accuracy,
+                    r.seconds, double(train.size()) / r.seconds));
+                std::cout.flush();
+            }
+        }
+
+        //! [evaluation]
+        const Evaluation final_test = evaluate(*step, p, test);
+        std::vector<std::size_t> misclassified;
+        for (std::size_t i = 0; i < test.size() && misclassified.size() < 24; ++i)
+            if (final_test.predicted[i] != test.labels[i]) misclassified.push_back(i);
+        //! [evaluation]
+
+        if (!save_path.empty()) save_model(save_path, p);
+        if (!misclassified_path.empty() && !misclassified.empty())
+            write_image_grid(misclassified_path, test, misclassified, 8, 3);
+        if (!csv_path.empty()) {
+            std::ofstream csv(csv_path);
+            csv << "epoch,learning_rate,train_loss,train_accuracy,test_loss,test_accuracy,"
+                   "seconds\n";
+            for (const EpochRecord& r : history)
+                csv << fmt::format("{},{},{},{},{},{},{}\n", r.epoch, r.learning_rate, r.train_loss,
+                                   r.train_accuracy, r.test_loss, r.test_accuracy, r.seconds);
+            if (!csv.flush()) throw std::runtime_error("cannot write " + csv_path);
+        }
+
+        double seconds_per_epoch = 0;
+        for (const EpochRecord& r : history)
+            seconds_per_epoch += r.seconds / double(history.size());
+        nlohmann::json curves = nlohmann::json::array(), confused = nlohmann::json::array();
+        for (const EpochRecord& r : history)
+            curves.push_back({{"epoch", r.epoch},
+                              {"learning_rate", r.learning_rate},
+                              {"train_loss", r.train_loss},
+                              {"train_accuracy", r.train_accuracy},
+                              {"test_loss", r.test_loss},
+                              {"test_accuracy", r.test_accuracy},
+                              {"seconds", r.seconds}});
+        for (std::size_t i : misclassified)
+            confused.push_back({{"index", i},
+                                {"label", names[test.labels[i]]},
+                                {"predicted", names[final_test.predicted[i]]}});
+        // Per class: how often it is recognised, and what it is most often taken for.
+        nlohmann::json per_class = nlohmann::json::array();
+        for (std::size_t t = 0; t < names.size(); ++t) {
+            std::size_t total = 0, worst = t == 0 ? 1 : 0;
+            for (std::size_t q = 0; q < names.size(); ++q) {
+                total += final_test.confusion[t][q];
+                if (q != t && final_test.confusion[t][q] > final_test.confusion[t][worst])
+                    worst = q;
+            }
+            per_class.push_back(
+                {{"name", names[t]},
+                 {"accuracy", total ? double(final_test.confusion[t][t]) / double(total) : 0.0},
+                 {"most_confused_with", names[worst]},
+                 {"confused_count", final_test.confusion[t][worst]}});
+        }
+        std::size_t parameters = 0;
+        for (std::size_t l = 0; l < p.W.size(); ++l)
+            parameters += p.W[l].data().size() + p.b[l].size();
+        if (json.emit({{"sizes", p.sizes()},
+                       {"activation", p.hidden.name},
+                       {"init", load_path.empty()
+                                    ? (initialisation == MlpParameters::Init::he ? "he" : "xavier")
+                                    : "loaded"},
+                       {"batch", batch},
+                       {"learning_rate", learning_rate},
+                       {"schedule", schedule},
+                       {"momentum", momentum},
+                       {"weight_decay", weight_decay},
+                       {"seed", seed},
+                       {"parameters", parameters},
+                       {"epochs", history.size()},
+                       {"implementation", implementation},
+                       {"history", curves},
+                       {"test_accuracy", final_test.accuracy},
+                       {"test_loss", final_test.loss},
+                       {"seconds_per_epoch", seconds_per_epoch},
+                       {"classes", names},
+                       {"confusion", final_test.confusion},
+                       {"per_class", per_class},
+                       {"misclassified", confused}}))
+            return 0;
+
+        report.section(load_path.empty() ? fmt::format("After {} epochs", history.size())
+                                         : std::string("The loaded model on the test set"));
+        report.text(fmt::format(
+            "test accuracy {:.4f}, test loss {:.4f}{}", final_test.accuracy, final_test.loss,
+            history.empty() ? "" : fmt::format(", {:.2f} s per epoch", seconds_per_epoch)));
+        report.section("Confusion matrix: rows are the true class, columns the predicted one");
+        print_confusion(report, final_test, names);
+        if (!misclassified.empty()) {
+            const std::string file = std::filesystem::path(misclassified_path).filename().string();
+            report.section(fmt::format("The first {} misclassified test images{}, true → predicted",
+                                       misclassified.size(),
+                                       file.empty() ? "" : " (" + file + ")"));
+            // Four to a line, two lines to a row of the 8-wide grid.
+            for (std::size_t k = 0; k < misclassified.size(); k += 4) {
+                std::string line =
+                    fmt::format("row {}, {}-{}:", k / 8 + 1, k % 8 + 1,
+                                std::min(k % 8 + 4, misclassified.size() - k / 8 * 8));
+                for (std::size_t i = k; i < std::min(misclassified.size(), k + 4); ++i)
+                    line += fmt::format("  {:>22}",
+                                        fmt::format("{} → {}", names[test.labels[misclassified[i]]],
+                                                    names[final_test.predicted[misclassified[i]]]));
+                report.text(line);
+            }
+        }
+        return 0;
+    });
+}

@@ -1,0 +1,28 @@
+/// \file
+/// \brief How well a model classifies a dataset: loss, accuracy, confusion matrix.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "backprop/dataset.hpp"
+#include "backprop/mlp.hpp"
+
+namespace backprop {
+
+/// The result of evaluate().
+struct Evaluation {
+    double loss = 0;      ///< mean softmax cross-entropy
+    double accuracy = 0;  ///< fraction of samples whose largest logit is their label's
+    /// `confusion[t][p]`: how many samples of class t the model put in class p. The diagonal
+    /// holds the correct ones.
+    std::vector<std::vector<std::size_t>> confusion;
+    std::vector<std::uint8_t> predicted;  ///< the predicted class of every sample
+};
+
+/// Runs \p step's forward pass over all of \p data in batches of \p batch samples.
+Evaluation evaluate(MlpStep& step, const MlpParameters& p, const Dataset& data,
+                    std::size_t batch = 1000);
+
+}  // namespace backprop

@@ -1,0 +1,150 @@
+// Chapter 7 on a small synthetic problem (synthetic_idx.hpp), so that it runs everywhere: it
+// learns it, reproduces itself from the same flags, writes its curves and its misclassified
+// images, saves and loads its model, and refuses bad data and bad arguments clearly.
+#define BOOST_TEST_MODULE fashion
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include "chapter_json.hpp"
+#include "run_program.hpp"
+#include "synthetic_idx.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+/// A directory with a synthetic training and test split, removed at the end.
+struct SyntheticData {
+    fs::path dir = fs::temp_directory_path() / ("backprop-fashion-" + std::to_string(::getpid()));
+    SyntheticData() {
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+        synthetic::write_split(dir, "train", 2000, 1);
+        synthetic::write_split(dir, "t10k", 500, 2);
+    }
+    ~SyntheticData() { fs::remove_all(dir); }
+    /// The chapter's arguments for a quick run on this data: \p epochs epochs of a network
+    /// with one hidden layer of \p hidden neurons, plus \p more.
+    std::vector<std::string> args(std::vector<std::string> more = {}, int epochs = 4,
+                                  int hidden = 32) const {
+        std::vector<std::string> a{
+            "--data",   dir.string(),           "--hidden",      std::to_string(hidden),
+            "--epochs", std::to_string(epochs), "--class-names", "digits"};
+        a.insert(a.end(), more.begin(), more.end());
+        return a;
+    }
+};
+
+const std::string chapter = BACKPROP_CH07_FASHION_MNIST;
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(synthetic_problem, SyntheticData)
+
+BOOST_AUTO_TEST_CASE(learns_it_quickly) {
+    const json j = run_json(chapter, args());
+    BOOST_TEST(j["history"].size() == 4u);
+    BOOST_TEST(j["test_accuracy"].get<double>() >= 0.95);
+    BOOST_TEST(j["sizes"] == json({64, 32, 10}));
+    BOOST_TEST(j["seconds_per_epoch"].get<double>() > 0.0);
+    // The confusion matrix counts every test sample once.
+    std::size_t total = 0, diagonal = 0;
+    for (std::size_t t = 0; t < 10; ++t)
+        for (std::size_t p = 0; p < 10; ++p) {
+            total += j["confusion"][t][p].get<std::size_t>();
+            if (t == p) diagonal += j["confusion"][t][p].get<std::size_t>();
+        }
+    BOOST_TEST(total == 500u);
+    BOOST_TEST(double(diagonal) / 500 == j["test_accuracy"].get<double>(),
+               boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(the_same_flags_give_the_same_numbers) {
+    json a = run_json(chapter, args({}, 2)), b = run_json(chapter, args({}, 2));
+    const json c = run_json(chapter, args({"--seed", "9"}, 2));
+    for (json* j : {&a, &b})
+        for (json& epoch : (*j)["history"])
+            epoch.erase("seconds");  // only the times may differ
+    BOOST_TEST(a["history"] == b["history"]);
+    BOOST_TEST(a["confusion"] == b["confusion"]);
+    BOOST_TEST(a["history"][0]["train_loss"] != c["history"][0]["train_loss"]);
+}
+
+BOOST_AUTO_TEST_CASE(writes_curves_and_misclassified_images) {
+    const fs::path csv = dir / "curves.csv", png = dir / "wrong.png";
+    const ProgramResult r =
+        run_program(chapter, args({"--csv", csv.string(), "--misclassified", png.string()}, 2, 4));
+    BOOST_TEST_REQUIRE(r.exit_status == 0, r.err);
+    std::ifstream in(csv);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    BOOST_TEST_REQUIRE(lines.size() == 3u);
+    BOOST_TEST(lines[0] ==
+               "epoch,learning_rate,train_loss,train_accuracy,test_loss,test_accuracy,seconds");
+    BOOST_TEST(lines[1].rfind("1,", 0) == 0);
+    // A PNG: its 8-byte signature.
+    std::ifstream image(png, std::ios::binary);
+    char signature[8] = {};
+    image.read(signature, 8);
+    BOOST_TEST(std::string(signature + 1, 3) == "PNG");
+    BOOST_TEST(r.out.find("misclassified") != std::string::npos);
+    BOOST_TEST(r.out.find("Confusion matrix") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_saved_model_evaluates_the_same) {
+    const fs::path model = dir / "model.bpmlp";
+    const json trained = run_json(chapter, args({"--save", model.string()}));
+    BOOST_TEST_REQUIRE(fs::exists(model));
+    const json loaded = run_json(chapter, {"--data", dir.string(), "--load", model.string()});
+    BOOST_TEST(loaded["history"].empty());
+    BOOST_TEST(loaded["test_accuracy"].get<double>() == trained["test_accuracy"].get<double>());
+    BOOST_TEST(loaded["confusion"] == trained["confusion"]);
+
+    // A damaged model file is refused with a clear message, not evaluated.
+    std::fstream file(model, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(100);
+    file.put('\x7f');
+    file.close();
+    const ProgramResult r =
+        run_program(chapter, {"--data", dir.string(), "--load", model.string()});
+    BOOST_TEST(r.exit_status == 1);
+    BOOST_TEST(r.out.empty());
+    BOOST_TEST(r.err.find("checksum mismatch") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(bad_data_is_named) {
+    const ProgramResult missing = run_program(chapter, {"--data", (dir / "nowhere").string()});
+    BOOST_TEST(missing.exit_status == 1);
+    BOOST_TEST(missing.err.find("nowhere") != std::string::npos, missing.err);
+
+    // A label file cut short.
+    fs::resize_file(dir / "t10k-labels-idx1-ubyte", 100);
+    const ProgramResult truncated = run_program(chapter, args());
+    BOOST_TEST(truncated.exit_status == 1);
+    BOOST_TEST(truncated.err.find("t10k-labels-idx1-ubyte") != std::string::npos, truncated.err);
+    BOOST_TEST(truncated.err.find("truncated") != std::string::npos, truncated.err);
+}
+
+BOOST_AUTO_TEST_CASE(bad_arguments_exit_2) {
+    for (const std::vector<std::string>& bad : {std::vector<std::string>{"--epochs", "many"},
+                                                {"--activation", "softplus"},
+                                                {"--init", "zeros"},
+                                                {"--momentum", "1.5"},
+                                                {"--hidden", "0"},
+                                                {"--lr", "-1"},
+                                                {"--schedule", "linear"},
+                                                {"--implementation", "cuda"},
+                                                {"--load", "a", "--save", "b"}}) {
+        const ProgramResult r = run_program(chapter, bad);
+        BOOST_TEST(r.exit_status == 2, bad[0]);
+        BOOST_TEST(r.err.find("error:") != std::string::npos, r.err);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,764 @@
+// The IDX reader and the dataset loader, on files this test writes: good ones, read back byte
+// for byte, and bad ones, each of which must be refused with its own message. Every bad file
+// is checked for the error it is (truncated, not IDX, the wrong kind, trailing bytes, an
+// absurd header, corrupt gzip, labels out of range), not merely for failing: a reader that
+// refused everything with one message would not pass. Each message is printed to the log
+// (--log_level=message) so that a reader of the log sees what a user would.
+//
+// gzip files are written with zlib: both real deflate streams and stored (uncompressed) ones,
+// whose layout is known byte for byte.
+#define BOOST_TEST_MODULE idx
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+#include <zlib.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include "backprop/dataset.hpp"
+#include "backprop/idx.hpp"
+#include "backprop/matrix.hpp"
+
+using namespace backprop;
+namespace fs = std::filesystem;
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+void put_big_endian_32(Bytes& out, std::uint32_t value) {
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out.push_back(static_cast<std::uint8_t>(value >> shift));
+}
+
+/// An IDX file: the magic (0, 0, \p type, number of sizes), the sizes, then \p data.
+Bytes idx_file(std::uint8_t type, std::initializer_list<std::uint32_t> sizes, const Bytes& data) {
+    Bytes out{0, 0, type, static_cast<std::uint8_t>(sizes.size())};
+    for (std::uint32_t size : sizes)
+        put_big_endian_32(out, size);
+    out.insert(out.end(), data.begin(), data.end());
+    return out;
+}
+
+Bytes image_file(std::uint32_t count, std::uint32_t rows, std::uint32_t cols, const Bytes& pixels) {
+    return idx_file(0x08, {count, rows, cols}, pixels);
+}
+
+Bytes label_file(const Bytes& labels) {
+    return idx_file(0x08, {static_cast<std::uint32_t>(labels.size())}, labels);
+}
+
+/// \p n bytes that cover 0 to 255 and vary enough to exercise deflate: a fixed seed, so the
+/// files (and what corrupting them does) are the same on every run.
+Bytes pattern(std::size_t n, std::uint32_t seed = 1) {
+    std::minstd_rand engine(seed);
+    Bytes out(n);
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = static_cast<std::uint8_t>(i % 3 == 0 ? engine() % 256 : (i * 7) % 256);
+    return out;
+}
+
+/// Labels 0 to classes - 1, in turn.
+Bytes cycling_labels(std::size_t n, std::size_t classes = 10) {
+    Bytes out(n);
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = static_cast<std::uint8_t>(i % classes);
+    return out;
+}
+
+/// \p data as one gzip member, deflated at \p level (0: stored blocks, no compression).
+Bytes gzip(const Bytes& data, int level = Z_BEST_COMPRESSION) {
+    z_stream stream{};
+    BOOST_REQUIRE_EQUAL(
+        deflateInit2(&stream, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    Bytes out(deflateBound(&stream, static_cast<uLong>(data.size())) + 64);
+    Bytes input = data;  // zlib's next_in is not const in every version
+    stream.next_in = input.data();
+    stream.avail_in = static_cast<uInt>(input.size());
+    stream.next_out = out.data();
+    stream.avail_out = static_cast<uInt>(out.size());
+    const int status = deflate(&stream, Z_FINISH);
+    out.resize(stream.total_out);
+    deflateEnd(&stream);
+    BOOST_REQUIRE_EQUAL(status, Z_STREAM_END);
+    return out;
+}
+
+Bytes concatenated(Bytes a, const Bytes& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+Bytes first(const Bytes& bytes, std::size_t n) {
+    return Bytes(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+/// A fresh directory under the system's temporary directory, removed with everything in it.
+class TempDir {
+  public:
+    TempDir() {
+        std::random_device random;
+        for (;;) {
+            const std::uint64_t tag = (std::uint64_t{random()} << 32) ^ random();
+            path_ = fs::temp_directory_path() / ("backprop-test-idx-" + std::to_string(tag));
+            if (fs::create_directory(path_)) break;
+        }
+    }
+    ~TempDir() {
+        std::error_code error;
+        fs::remove_all(path_, error);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    const fs::path& path() const { return path_; }
+
+    /// Writes \p bytes to the file \p name in the directory; returns its path.
+    fs::path write(const std::string& name, const Bytes& bytes) const {
+        const fs::path file = path_ / name;
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out.write(reinterpret_cast<const char*>(bytes.data()),
+                  static_cast<std::streamsize>(bytes.size()));
+        out.close();
+        BOOST_REQUIRE_MESSAGE(out, "cannot write " << file);
+        return file;
+    }
+
+  private:
+    fs::path path_;
+};
+
+/// A predicate for BOOST_CHECK_EXCEPTION: the message starts with `<start>:` (if start is not
+/// empty), contains every one of parts, and equals whole (if whole is not empty). It prints
+/// the message to the log, and reports what is wrong with it.
+struct Says {
+    std::string start;
+    std::vector<std::string> parts;
+    std::string whole;
+
+    bool operator()(const std::exception& e) const {
+        const std::string what = e.what();
+        BOOST_TEST_MESSAGE("    " << what);
+        bool ok = start.empty() || what.starts_with(start + ":");
+        BOOST_TEST(ok, "the message does not start with '" << start << ":': " << what);
+        for (const std::string& part : parts) {
+            const bool found = what.find(part) != std::string::npos;
+            BOOST_TEST(found, "the message does not contain '" << part << "': " << what);
+            ok = ok && found;
+        }
+        if (!whole.empty()) {
+            const bool equal = what == whole;
+            BOOST_TEST(equal, "the message is\n  " << what << "\nnot\n  " << whole);
+            ok = ok && equal;
+        }
+        return ok;
+    }
+};
+
+/// The message names \p file (at its start) and says every one of \p parts.
+Says says(const fs::path& file, std::vector<std::string> parts) {
+    return Says{file.string(), std::move(parts), ""};
+}
+
+/// The message is exactly `<file>: <rest>`.
+Says says_exactly(const fs::path& file, const std::string& rest) {
+    return Says{file.string(), {}, file.string() + ": " + rest};
+}
+
+// Five images of 4x3 and their five labels: small enough to spell out.
+constexpr std::uint32_t small_count = 5;
+constexpr std::uint32_t small_rows = 4;
+constexpr std::uint32_t small_cols = 3;
+const Bytes small_pixels = pattern(small_count * small_rows * small_cols);
+const Bytes small_labels{3, 0, 9, 1, 7};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(reading)
+
+BOOST_AUTO_TEST_CASE(plain_and_gzip_files_read_back_exactly) {
+    TempDir dir;
+    // 300 images of 28x28: large enough for several deflate blocks and more than one read of
+    // the reader's input buffer.
+    const Bytes pixels = pattern(300 * 28 * 28, 7);
+    const Bytes labels = cycling_labels(300);
+    const Bytes images_bytes = image_file(300, 28, 28, pixels);
+    const Bytes labels_bytes = label_file(labels);
+    struct Variant {
+        const char* suffix;
+        Bytes images;
+        Bytes labels;
+    };
+    const std::vector<Variant> variants{
+        {"", images_bytes, labels_bytes},
+        {".gz", gzip(images_bytes), gzip(labels_bytes)},
+        {"-stored.gz", gzip(images_bytes, 0), gzip(labels_bytes, 0)},
+        // Two gzip members, as `cat a.gz b.gz` makes: one stream, as gzip -d reads it.
+        {"-two-members.gz",
+         concatenated(gzip(first(images_bytes, 1000)),
+                      gzip(Bytes(images_bytes.begin() + 1000, images_bytes.end()))),
+         concatenated(gzip(first(labels_bytes, 5)),
+                      gzip(Bytes(labels_bytes.begin() + 5, labels_bytes.end())))},
+    };
+    for (const Variant& variant : variants) {
+        BOOST_TEST_CONTEXT("variant '" << variant.suffix << "'") {
+            const fs::path images_path =
+                dir.write(std::string("images") + variant.suffix, variant.images);
+            const fs::path labels_path =
+                dir.write(std::string("labels") + variant.suffix, variant.labels);
+            const IdxImages images = read_idx_images(images_path);
+            BOOST_TEST(images.count == 300u);
+            BOOST_TEST(images.rows == 28u);
+            BOOST_TEST(images.cols == 28u);
+            BOOST_TEST(images.pixels == pixels, boost::test_tools::per_element());
+            const std::vector<std::uint8_t> read_labels = read_idx_labels(labels_path);
+            BOOST_TEST(read_labels == labels, boost::test_tools::per_element());
+        }
+    }
+
+    // Non-square images keep rows and columns apart.
+    const fs::path small =
+        dir.write("small", image_file(small_count, small_rows, small_cols, small_pixels));
+    const IdxImages images = read_idx_images(small);
+    BOOST_TEST(images.count == small_count);
+    BOOST_TEST(images.rows == small_rows);
+    BOOST_TEST(images.cols == small_cols);
+    BOOST_TEST(images.pixels == small_pixels, boost::test_tools::per_element());
+    // Every byte value survives, 0 and 255 included.
+    Bytes every_value(256);
+    for (std::size_t i = 0; i < 256; ++i)
+        every_value[i] = static_cast<std::uint8_t>(i);
+    const IdxImages all =
+        read_idx_images(dir.write("all.gz", gzip(image_file(1, 16, 16, every_value))));
+    BOOST_TEST(all.pixels == every_value, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(labels_up_to_the_class_count) {
+    TempDir dir;
+    const fs::path path = dir.write("labels", label_file({0, 1, 2, 8}));
+    BOOST_TEST(read_idx_labels(path, 9) == Bytes({0, 1, 2, 8}), boost::test_tools::per_element());
+    BOOST_TEST(read_idx_labels(path, 256) == Bytes({0, 1, 2, 8}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(bad_files)
+
+BOOST_AUTO_TEST_CASE(missing_or_unreadable) {
+    TempDir dir;
+    const fs::path missing = dir.path() / "no-such-file";
+    BOOST_CHECK_EXCEPTION(read_idx_images(missing), IdxError,
+                          says_exactly(missing, "cannot open: No such file or directory"));
+    BOOST_CHECK_EXCEPTION(read_idx_labels(missing), IdxError,
+                          says_exactly(missing, "cannot open: No such file or directory"));
+    // A directory opens, on Linux, but cannot be read.
+    BOOST_CHECK_EXCEPTION(read_idx_images(dir.path()), IdxError, says(dir.path(), {"cannot read"}));
+}
+
+BOOST_AUTO_TEST_CASE(truncated_plain_files) {
+    TempDir dir;
+    const Bytes images = image_file(small_count, small_rows, small_cols, small_pixels);
+    const Bytes labels = label_file(small_labels);
+    // Cut inside the magic, inside the sizes, right after the header, inside the data, and one
+    // byte short of the end.
+    for (std::size_t cut : {0, 1, 3, 4, 9, 15, 16, 17, 40, 75}) {
+        BOOST_TEST_CONTEXT("images cut to " << cut << " bytes") {
+            const fs::path path = dir.write("images-" + std::to_string(cut), first(images, cut));
+            BOOST_CHECK_EXCEPTION(read_idx_images(path), IdxError, says(path, {"truncated: "}));
+        }
+    }
+    for (std::size_t cut : {0, 2, 4, 7, 8, 9, 12}) {
+        BOOST_TEST_CONTEXT("labels cut to " << cut << " bytes") {
+            const fs::path path = dir.write("labels-" + std::to_string(cut), first(labels, cut));
+            BOOST_CHECK_EXCEPTION(read_idx_labels(path), IdxError, says(path, {"truncated: "}));
+        }
+    }
+    // The exact wording, at each stage.
+    const fs::path three = dir.write("three", first(images, 3));
+    BOOST_CHECK_EXCEPTION(read_idx_images(three), IdxError,
+                          says_exactly(three, "truncated: 3 bytes, too short for an IDX header"));
+    const fs::path ten = dir.write("ten", first(images, 10));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_images(ten), IdxError,
+        says_exactly(ten,
+                     "truncated: 10 bytes, too short for the 16-byte header of an IDX image file"));
+    const fs::path six = dir.write("six", first(labels, 6));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_labels(six), IdxError,
+        says_exactly(six,
+                     "truncated: 6 bytes, too short for the 8-byte header of an IDX label file"));
+    const fs::path data = dir.write("data", first(images, 16 + 50));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_images(data), IdxError,
+        says_exactly(data,
+                     "truncated: the header promises 60 bytes of pixels but the file holds 50"));
+    const fs::path label_data = dir.write("label-data", first(labels, 8 + 4));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_labels(label_data), IdxError,
+        says_exactly(label_data,
+                     "truncated: the header promises 5 bytes of labels but the file holds 4"));
+}
+
+BOOST_AUTO_TEST_CASE(truncated_gzip_contents) {
+    // Complete gzip streams of cut IDX files: the decompressed data is too short.
+    TempDir dir;
+    const Bytes images = image_file(small_count, small_rows, small_cols, small_pixels);
+    const Bytes labels = label_file(small_labels);
+    for (std::size_t cut : {0, 3, 4, 9, 15, 16, 40, 75}) {
+        BOOST_TEST_CONTEXT("images cut to " << cut << " bytes, then compressed") {
+            const fs::path path =
+                dir.write("images-" + std::to_string(cut) + ".gz", gzip(first(images, cut)));
+            BOOST_CHECK_EXCEPTION(read_idx_images(path), IdxError,
+                                  says(path, {"truncated (gzip): "}));
+        }
+    }
+    for (std::size_t cut : {0, 2, 7, 8, 12}) {
+        BOOST_TEST_CONTEXT("labels cut to " << cut << " bytes, then compressed") {
+            const fs::path path =
+                dir.write("labels-" + std::to_string(cut) + ".gz", gzip(first(labels, cut)));
+            BOOST_CHECK_EXCEPTION(read_idx_labels(path), IdxError,
+                                  says(path, {"truncated (gzip): "}));
+        }
+    }
+    const fs::path three = dir.write("three.gz", gzip(first(images, 3)));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_images(three), IdxError,
+        says_exactly(three, "truncated (gzip): 3 bytes, too short for an IDX header"));
+    const fs::path data = dir.write("data.gz", gzip(first(images, 16 + 50)));
+    BOOST_CHECK_EXCEPTION(read_idx_images(data), IdxError,
+                          says_exactly(data,
+                                       "truncated (gzip): the header promises 60 bytes of pixels "
+                                       "but the file holds 50 once decompressed"));
+}
+
+BOOST_AUTO_TEST_CASE(truncated_gzip_streams) {
+    // A whole IDX file, compressed, and the compressed file cut: inside the gzip header, inside
+    // the deflate stream, inside the 8-byte trailer (CRC-32 and length), and just before it.
+    TempDir dir;
+    const Bytes images = image_file(200, 28, 28, pattern(200 * 28 * 28, 3));
+    for (int level : {Z_BEST_COMPRESSION, 0}) {
+        const Bytes compressed = gzip(images, level);
+        BOOST_TEST_MESSAGE("level " << level << ": " << compressed.size() << " bytes compressed");
+        for (std::size_t cut :
+             {std::size_t{5}, std::size_t{12}, compressed.size() / 2, compressed.size() - 9,
+              compressed.size() - 8, compressed.size() - 3, compressed.size() - 1}) {
+            BOOST_TEST_CONTEXT("level " << level << ", cut to " << cut << " bytes") {
+                const fs::path path =
+                    dir.write("cut-" + std::to_string(level) + "-" + std::to_string(cut) + ".gz",
+                              first(compressed, cut));
+                BOOST_CHECK_EXCEPTION(
+                    read_idx_images(path), IdxError,
+                    says(path, {"truncated (gzip): the file ends inside the compressed stream"}));
+            }
+        }
+    }
+    const Bytes labels = gzip(label_file(cycling_labels(1000)));
+    const fs::path path = dir.write("labels-cut.gz", first(labels, labels.size() - 4));
+    BOOST_CHECK_EXCEPTION(read_idx_labels(path), IdxError,
+                          says(path, {"truncated (gzip): the file ends inside the compressed "
+                                      "stream, after 1008 bytes of decompressed data"}));
+}
+
+BOOST_AUTO_TEST_CASE(bad_magic) {
+    TempDir dir;
+    const Bytes png{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D',
+                    'R',  0,   0,   0,   1,    0,    0,    0,    1, 8, 2, 0,  0,   0};
+    const fs::path png_path = dir.write("picture.png", png);
+    BOOST_CHECK_EXCEPTION(
+        read_idx_images(png_path), IdxError,
+        says_exactly(png_path,
+                     "not an IDX file (magic 0x89504e47, expected 0x00000803 for images)"));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_labels(png_path), IdxError,
+        says_exactly(png_path,
+                     "not an IDX file (magic 0x89504e47, expected 0x00000801 for labels)"));
+    const fs::path png_gz = dir.write("picture.png.gz", gzip(png));
+    BOOST_CHECK_EXCEPTION(read_idx_images(png_gz), IdxError,
+                          says(png_gz, {"not an IDX file (magic 0x89504e47"}));
+
+    // Only the first byte non-zero; only the second.
+    Bytes images = image_file(small_count, small_rows, small_cols, small_pixels);
+    images[0] = 0x01;
+    const fs::path first_byte = dir.write("first-byte", images);
+    BOOST_CHECK_EXCEPTION(read_idx_images(first_byte), IdxError,
+                          says(first_byte, {"not an IDX file (magic 0x01000803"}));
+    images[0] = 0x00;
+    images[1] = 0x08;
+    const fs::path second_byte = dir.write("second-byte", images);
+    BOOST_CHECK_EXCEPTION(read_idx_images(second_byte), IdxError,
+                          says(second_byte, {"not an IDX file (magic 0x00080803"}));
+
+    // Element type 0x0D (float32), a real IDX type these datasets never use; and 0x09.
+    const fs::path floats =
+        dir.write("floats", idx_file(0x0d, {small_count, small_rows, small_cols}, small_pixels));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_images(floats), IdxError,
+        says_exactly(floats, "element type 0x0d, but only unsigned bytes (0x08) are supported"));
+    const fs::path signed_bytes = dir.write("signed.gz", gzip(idx_file(0x09, {5}, small_labels)));
+    BOOST_CHECK_EXCEPTION(read_idx_labels(signed_bytes), IdxError,
+                          says(signed_bytes, {"element type 0x09"}));
+}
+
+BOOST_AUTO_TEST_CASE(wrong_kind) {
+    TempDir dir;
+    const fs::path labels = dir.write("labels", label_file(small_labels));
+    const fs::path images =
+        dir.write("images", image_file(small_count, small_rows, small_cols, small_pixels));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_images(labels), IdxError,
+        says_exactly(labels, "holds labels (1 dimension), expected images (3 dimensions)"));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_labels(images), IdxError,
+        says_exactly(images, "holds images (3 dimensions), expected labels (1 dimension)"));
+    const fs::path labels_gz = dir.write("labels.gz", gzip(label_file(small_labels)));
+    BOOST_CHECK_EXCEPTION(read_idx_images(labels_gz), IdxError,
+                          says(labels_gz, {"holds labels (1 dimension)"}));
+    // Neither kind: a 2-dimensional file, and one with no sizes at all.
+    const fs::path matrix = dir.write("matrix", idx_file(0x08, {2, 3}, pattern(6)));
+    BOOST_CHECK_EXCEPTION(read_idx_images(matrix), IdxError,
+                          says_exactly(matrix, "has 2 dimensions, expected images (3 dimensions)"));
+    const fs::path none = dir.write("none", idx_file(0x08, {}, {}));
+    BOOST_CHECK_EXCEPTION(read_idx_labels(none), IdxError,
+                          says_exactly(none, "has 0 dimensions, expected labels (1 dimension)"));
+}
+
+BOOST_AUTO_TEST_CASE(header_and_data_disagree) {
+    TempDir dir;
+    // The header promises six images but five follow; four, and five follow.
+    const fs::path more = dir.write("more", image_file(6, small_rows, small_cols, small_pixels));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_images(more), IdxError,
+        says_exactly(more,
+                     "truncated: the header promises 72 bytes of pixels but the file holds 60"));
+    const fs::path fewer = dir.write("fewer", image_file(4, small_rows, small_cols, small_pixels));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_images(fewer), IdxError,
+        says_exactly(fewer, "12 trailing bytes after the 48 bytes of pixels the header promises"));
+    const fs::path more_gz =
+        dir.write("more.gz", gzip(image_file(6, small_rows, small_cols, small_pixels)));
+    BOOST_CHECK_EXCEPTION(read_idx_images(more_gz), IdxError,
+                          says(more_gz, {"truncated (gzip): the header promises 72 bytes"}));
+    const fs::path fewer_gz =
+        dir.write("fewer.gz", gzip(image_file(4, small_rows, small_cols, small_pixels)));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_images(fewer_gz), IdxError,
+        says_exactly(fewer_gz,
+                     "12 trailing bytes (gzip, decompressed) after the 48 bytes of "
+                     "pixels the header promises"));
+
+    // Labels: one byte more, one byte fewer.
+    Bytes labels = label_file(small_labels);
+    labels.push_back(4);
+    const fs::path extra_label = dir.write("extra-label", labels);
+    BOOST_CHECK_EXCEPTION(
+        read_idx_labels(extra_label), IdxError,
+        says_exactly(extra_label,
+                     "1 trailing byte after the 5 bytes of labels the header promises"));
+    labels[7] = 7;  // count 7, six labels
+    const fs::path missing_label = dir.write("missing-label.gz", gzip(labels));
+    BOOST_CHECK_EXCEPTION(read_idx_labels(missing_label), IdxError,
+                          says(missing_label, {"truncated (gzip)", "promises 7 bytes of labels"}));
+}
+
+BOOST_AUTO_TEST_CASE(absurd_headers_fail_before_reading) {
+    // Headers that claim more than any dataset holds, on files of a few bytes: refused from the
+    // header alone, before anything is allocated (a reader that allocated 4 GiB x 784 first
+    // would die here, not throw).
+    TempDir dir;
+    const Bytes tiny = pattern(10);
+    struct Case {
+        const char* name;
+        Bytes bytes;
+        std::string message;
+    };
+    const std::vector<Case> image_cases{
+        {"count", image_file(0xFFFFFFFF, 28, 28, tiny),
+         "header claims 4294967295 images of 28x28, more than the 100000000 this reader accepts"},
+        {"rows", image_file(10, 0xFFFFFFFF, 28, tiny),
+         "header claims images of 4294967295x28 pixels, larger than the 4096x4096 this reader "
+         "accepts"},
+        {"cols", image_file(10, 28, 4097, tiny),
+         "header claims images of 28x4097 pixels, larger than the 4096x4096 this reader accepts"},
+        {"bytes", image_file(100000000, 28, 28, tiny),
+         "header claims 100000000 images of 28x28, 78400000000 bytes of pixels, more than the "
+         "4 GiB (4294967296 bytes) this reader accepts"},
+        {"no images", image_file(0, 28, 28, {}),
+         "header claims 0 images; an image file must hold at least one"},
+        {"no rows", image_file(10, 0, 28, {}),
+         "header claims images of 0x28 pixels; rows and columns must be at least 1"},
+    };
+    for (const Case& c : image_cases) {
+        BOOST_TEST_CONTEXT(c.name) {
+            const fs::path plain = dir.write(c.name, c.bytes);
+            BOOST_CHECK_EXCEPTION(read_idx_images(plain), IdxError, says_exactly(plain, c.message));
+            const fs::path compressed = dir.write(std::string(c.name) + ".gz", gzip(c.bytes));
+            BOOST_CHECK_EXCEPTION(read_idx_images(compressed), IdxError,
+                                  says_exactly(compressed, c.message));
+        }
+    }
+    const fs::path labels = dir.write("labels", idx_file(0x08, {0xFFFFFFFF}, tiny));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_labels(labels), IdxError,
+        says_exactly(
+            labels,
+            "header claims 4294967295 labels, more than the 100000000 this reader accepts"));
+    const fs::path no_labels = dir.write("no-labels", idx_file(0x08, {0}, {}));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_labels(no_labels), IdxError,
+        says_exactly(no_labels, "header claims 0 labels; a label file must hold at least one"));
+    // Within the limits but far beyond the file: the plain file's length refuses it before any
+    // allocation; the gzip stream ends after the reader has reserved at most its cap.
+    const fs::path big = dir.write("big", idx_file(0x08, {100000000}, tiny));
+    BOOST_CHECK_EXCEPTION(read_idx_labels(big), IdxError,
+                          says_exactly(big,
+                                       "truncated: the header promises 100000000 bytes of "
+                                       "labels but the file holds 10"));
+    const fs::path big_gz = dir.write("big.gz", gzip(idx_file(0x08, {100000000}, tiny)));
+    BOOST_CHECK_EXCEPTION(read_idx_labels(big_gz), IdxError,
+                          says_exactly(big_gz,
+                                       "truncated (gzip): the header promises 100000000 bytes of "
+                                       "labels but the file holds 10 once decompressed"));
+}
+
+BOOST_AUTO_TEST_CASE(corrupt_gzip) {
+    TempDir dir;
+    const Bytes images = image_file(200, 28, 28, pattern(200 * 28 * 28, 5));
+    // Bytes flipped in the middle of a deflated stream, and of a stored one (where only the
+    // CRC-32 can tell).
+    for (int level : {Z_BEST_COMPRESSION, Z_BEST_SPEED, 0}) {
+        Bytes compressed = gzip(images, level);
+        for (std::size_t at : {compressed.size() / 3, compressed.size() / 2}) {
+            BOOST_TEST_CONTEXT("level " << level << ", byte " << at << " flipped") {
+                Bytes damaged = compressed;
+                damaged[at] ^= 0xff;
+                const fs::path path = dir.write(
+                    "flip-" + std::to_string(level) + "-" + std::to_string(at) + ".gz", damaged);
+                BOOST_CHECK_EXCEPTION(read_idx_images(path), IdxError,
+                                      says(path, {"corrupt gzip data: "}));
+            }
+        }
+    }
+    // A stored stream's data damaged: exactly the CRC-32 check fails.
+    Bytes stored = gzip(images, 0);
+    stored[stored.size() / 2] ^= 0x01;
+    const fs::path crc = dir.write("crc.gz", stored);
+    BOOST_CHECK_EXCEPTION(read_idx_images(crc), IdxError,
+                          says_exactly(crc, "corrupt gzip data: incorrect data check"));
+    // Damage that reaches the decompressed header: reported as damage, not as a bad header.
+    Bytes header_hit = gzip(images, 0);
+    header_hit[10 + 5 + 2] ^= 0x01;  // gzip header, stored-block header, then the IDX magic
+    const fs::path header_path = dir.write("header-hit.gz", header_hit);
+    BOOST_CHECK_EXCEPTION(read_idx_images(header_path), IdxError,
+                          says_exactly(header_path, "corrupt gzip data: incorrect data check"));
+    // The length in the trailer wrong.
+    Bytes length = gzip(images);
+    length[length.size() - 1] ^= 0x01;
+    const fs::path length_path = dir.write("length.gz", length);
+    BOOST_CHECK_EXCEPTION(read_idx_images(length_path), IdxError,
+                          says_exactly(length_path, "corrupt gzip data: incorrect length check"));
+    // A gzip header followed by garbage; a gzip signature with an unknown method.
+    Bytes garbage{0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03};
+    garbage.insert(garbage.end(), 100, 0xff);
+    const fs::path garbage_path = dir.write("garbage.gz", garbage);
+    BOOST_CHECK_EXCEPTION(read_idx_images(garbage_path), IdxError,
+                          says_exactly(garbage_path, "corrupt gzip data: invalid block type"));
+    Bytes method{0x1f, 0x8b, 0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03};
+    method.insert(method.end(), 100, 0x00);
+    const fs::path method_path = dir.write("method.gz", method);
+    BOOST_CHECK_EXCEPTION(read_idx_labels(method_path), IdxError,
+                          says(method_path, {"corrupt gzip data: "}));
+    // Garbage after a complete, valid gzip stream.
+    const fs::path after = dir.write(
+        "after.gz", concatenated(gzip(label_file(small_labels)), Bytes{'j', 'u', 'n', 'k'}));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_labels(after), IdxError,
+        says_exactly(after,
+                     "corrupt gzip data: bytes that are not gzip after the end of the "
+                     "compressed stream"));
+}
+
+BOOST_AUTO_TEST_CASE(labels_out_of_range) {
+    TempDir dir;
+    const fs::path path = dir.write("labels", label_file({0, 1, 2, 3, 4, 12, 200}));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_labels(path), IdxError,
+        says_exactly(path, "label 12 at index 5 is out of range (10 classes: 0 to 9)"));
+    const fs::path nine = dir.write("nine.gz", gzip(label_file({0, 8, 9})));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_labels(nine, 9), IdxError,
+        says_exactly(nine, "label 9 at index 2 is out of range (9 classes: 0 to 8)"));
+    BOOST_TEST(read_idx_labels(nine, 10) == Bytes({0, 8, 9}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(dataset)
+
+BOOST_AUTO_TEST_CASE(load_split_reads_both_files) {
+    TempDir dir;
+    dir.write("train-images-idx3-ubyte",
+              image_file(small_count, small_rows, small_cols, small_pixels));
+    dir.write("train-labels-idx1-ubyte.gz", gzip(label_file(small_labels)));
+    const Dataset data = load_split(dir.path(), "train");
+    BOOST_TEST(data.size() == small_count);
+    BOOST_TEST(data.features() == small_rows * small_cols);
+    BOOST_TEST(data.classes == 10u);
+    BOOST_TEST(data.images.pixels == small_pixels, boost::test_tools::per_element());
+    BOOST_TEST(data.labels == small_labels, boost::test_tools::per_element());
+    // The class count reaches the label check.
+    BOOST_CHECK_EXCEPTION(load_split(dir.path(), "train", 5), IdxError,
+                          says(dir.path() / "train-labels-idx1-ubyte.gz",
+                               {"label 9 at index 2 is out of range (5 classes: 0 to 4)"}));
+}
+
+BOOST_AUTO_TEST_CASE(load_split_prefers_gzip) {
+    TempDir dir;
+    const Bytes other_pixels = pattern(small_pixels.size(), 99);
+    const Bytes other_labels{1, 1, 1, 1, 1};
+    dir.write("t10k-images-idx3-ubyte",
+              image_file(small_count, small_rows, small_cols, other_pixels));
+    dir.write("t10k-labels-idx1-ubyte", label_file(other_labels));
+    dir.write("t10k-images-idx3-ubyte.gz",
+              gzip(image_file(small_count, small_rows, small_cols, small_pixels)));
+    dir.write("t10k-labels-idx1-ubyte.gz", gzip(label_file(small_labels)));
+    const Dataset data = load_split(dir.path(), "t10k");
+    BOOST_TEST(data.images.pixels == small_pixels, boost::test_tools::per_element());
+    BOOST_TEST(data.labels == small_labels, boost::test_tools::per_element());
+    // With the compressed files gone, the plain ones are read.
+    fs::remove(dir.path() / "t10k-images-idx3-ubyte.gz");
+    fs::remove(dir.path() / "t10k-labels-idx1-ubyte.gz");
+    const Dataset plain = load_split(dir.path(), "t10k");
+    BOOST_TEST(plain.images.pixels == other_pixels, boost::test_tools::per_element());
+    BOOST_TEST(plain.labels == other_labels, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(load_split_missing_files) {
+    TempDir dir;
+    BOOST_CHECK_EXCEPTION(load_split(dir.path(), "train"), IdxError,
+                          says_exactly(dir.path(),
+                                       "no train images: neither train-images-idx3-ubyte.gz nor "
+                                       "train-images-idx3-ubyte is there"));
+    dir.write("train-images-idx3-ubyte.gz",
+              gzip(image_file(small_count, small_rows, small_cols, small_pixels)));
+    BOOST_CHECK_EXCEPTION(load_split(dir.path(), "train"), IdxError,
+                          says_exactly(dir.path(),
+                                       "no train labels: neither train-labels-idx1-ubyte.gz nor "
+                                       "train-labels-idx1-ubyte is there"));
+    const fs::path nowhere = dir.path() / "nowhere";
+    BOOST_CHECK_EXCEPTION(load_split(nowhere, "t10k"), IdxError,
+                          says(nowhere, {"t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte ",
+                                         "(the directory does not exist)"}));
+}
+
+BOOST_AUTO_TEST_CASE(load_split_counts_disagree) {
+    TempDir dir;
+    const fs::path images = dir.write(
+        "train-images-idx3-ubyte", image_file(small_count, small_rows, small_cols, small_pixels));
+    const fs::path labels = dir.write("train-labels-idx1-ubyte", label_file({3, 0, 9, 1}));
+    const std::string expected = images.string() + " holds 5 images but " + labels.string() +
+                                 " holds 4 labels; the two files must hold the same number of "
+                                 "samples";
+    BOOST_CHECK_EXCEPTION(load_split(dir.path(), "train"), IdxError, (Says{"", {}, expected}));
+}
+
+BOOST_AUTO_TEST_CASE(fill_batch_scales_and_one_hots) {
+    Dataset data;
+    data.images.count = 3;
+    data.images.rows = 1;
+    data.images.cols = 4;
+    data.images.pixels = {0, 255, 51, 102, 1, 2, 3, 4, 255, 255, 0, 0};
+    data.labels = {2, 0, 9};
+    data.classes = 10;
+
+    Matrix X;
+    Matrix T;
+    const std::vector<std::size_t> indices{2, 0, 0, 1};
+    fill_batch(data, indices, X, T);
+    BOOST_TEST(X.size1() == 4u);
+    BOOST_TEST(X.size2() == 4u);
+    BOOST_TEST(T.size1() == 4u);
+    BOOST_TEST(T.size2() == 10u);
+    const std::vector<std::vector<double>> expected_x{{1.0, 1.0, 0.0, 0.0},
+                                                      {0.0, 1.0, 0.2, 0.4},
+                                                      {0.0, 1.0, 0.2, 0.4},
+                                                      {1 / 255.0, 2 / 255.0, 3 / 255.0, 4 / 255.0}};
+    for (std::size_t s = 0; s < 4; ++s) {
+        for (std::size_t j = 0; j < 4; ++j)
+            BOOST_TEST(X(s, j) == expected_x[s][j], "X(" << s << ", " << j << ")");
+        for (std::size_t c = 0; c < 10; ++c)
+            BOOST_TEST(T(s, c) == (c == data.labels[indices[s]] ? 1.0 : 0.0),
+                       "T(" << s << ", " << c << ")");
+    }
+
+    // The same shape again: the storage is reused, and every old entry overwritten.
+    X = Matrix(4, 4, 7.0);
+    T = Matrix(4, 10, 7.0);
+    const double* x_storage = X.data().data();
+    const double* t_storage = T.data().data();
+    const std::vector<std::size_t> others{1, 1, 2, 2};
+    fill_batch(data, others, X, T);
+    BOOST_TEST(X.data().data() == x_storage);
+    BOOST_TEST(T.data().data() == t_storage);
+    for (std::size_t s = 0; s < 4; ++s) {
+        double row_sum = 0;
+        for (std::size_t c = 0; c < 10; ++c)
+            row_sum += T(s, c);
+        BOOST_TEST(row_sum == 1.0);
+        BOOST_TEST(T(s, data.labels[others[s]]) == 1.0);
+        BOOST_TEST(X(s, 0) == data.images.pixels[others[s] * 4] / 255.0);
+    }
+
+    // Another batch size: resized.
+    const std::vector<std::size_t> one{1};
+    fill_batch(data, one, X, T);
+    BOOST_TEST(X.size1() == 1u);
+    BOOST_TEST(X.size2() == 4u);
+    BOOST_TEST(T.size1() == 1u);
+    BOOST_TEST(T.size2() == 10u);
+    BOOST_TEST(T(0, 0) == 1.0);
+    fill_batch(data, std::span<const std::size_t>(), X, T);
+    BOOST_TEST(X.size1() == 0u);
+    BOOST_TEST(T.size1() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(fill_batch_rejects_indices_out_of_range) {
+    Dataset data;
+    data.images.count = 2;
+    data.images.rows = 2;
+    data.images.cols = 2;
+    data.images.pixels = {1, 2, 3, 4, 5, 6, 7, 8};
+    data.labels = {0, 1};
+    Matrix X(3, 4, 7.0);
+    Matrix T(3, 10, 7.0);
+    const std::vector<std::size_t> indices{0, 1, 2};
+    BOOST_CHECK_EXCEPTION(
+        fill_batch(data, indices, X, T), std::out_of_range,
+        (Says{"fill_batch",
+              {"index 2", "row 2 of the batch", "out of range for a dataset of 2 samples"},
+              ""}));
+    // Nothing was written.
+    BOOST_TEST(X(0, 0) == 7.0);
+    BOOST_TEST(T(0, 0) == 7.0);
+}
+
+BOOST_AUTO_TEST_CASE(fashion_mnist_class_names) {
+    const std::vector<std::string> expected{"T-shirt/top", "Trouser",   "Pullover", "Dress",
+                                            "Coat",        "Sandal",    "Shirt",    "Sneaker",
+                                            "Bag",         "Ankle boot"};
+    BOOST_TEST(fashion_mnist_classes() == expected, boost::test_tools::per_element());
+}
+
+// The real data is tested by test_fashion_real, which reports itself skipped where it is
+// not installed.
+
+BOOST_AUTO_TEST_SUITE_END()
