@@ -44,7 +44,8 @@ install_missing() {
 run_chapters() {
     local bin=build/release/chapters
     for chapter in ch01_neuron ch02_forward ch03_loss ch04_gradients ch05_training \
-        ch06_vectorize ch07_fashion_mnist errata; do
+        ch06_vectorize ch07_fashion_mnist ch08_activations ch09_learning_rate \
+        ch10_vanishing_gradients errata; do
         printf '\n\033[1m$ %s\033[0m\n\n' "$bin/$chapter"
         "$bin/$chapter"
     done
@@ -56,6 +57,8 @@ case "${1:-tutorial}" in
         cmake --preset release
         cmake --build --preset release
         run_chapters
+        printf '\n\033[1m$ %s\033[0m\n\n' "build/release/tools/backprop_calculator tools/examples/two_two_two.json"
+        build/release/tools/backprop_calculator tools/examples/two_two_two.json
         printf '\nThe book: %s\n' "file://$PWD/build/release/docs/html/index.html"
         ;;
     test)

@@ -33,13 +33,13 @@ using namespace backprop;
 
 namespace {
 
-/// One weight's analytic and numerical gradient, for the check table.
+// One weight's analytic and numerical gradient, for the check table.
 struct CheckRow {
     std::string entry;
     double backprop, numeric, relative_error;
 };
 
-/// Compares the analytic gradient of \p W with central differences of J, entry by entry.
+// Compares the analytic gradient of \p W with central differences of J, entry by entry.
 std::vector<CheckRow> check_gradient(const std::string& name, const Matrix& analytic, Matrix& W,
                                      const std::function<double()>& J) {
     const Matrix numeric = numerical_gradient(J, W);

@@ -28,8 +28,8 @@ using namespace backprop;
 
 namespace {
 
-/// A rows x cols matrix of independent draws from N(0, 1), like np.random.randn.
-/// Boost.Random's distributions give the same numbers on every platform.
+// A rows x cols matrix of independent draws from N(0, 1), like np.random.randn.
+// Boost.Random's distributions give the same numbers on every platform.
 Matrix randn(std::size_t rows, std::size_t cols, boost::random::mt19937& generator) {
     boost::random::normal_distribution<double> normal(0.0, 1.0);
     Matrix m(rows, cols);

@@ -37,7 +37,7 @@ using namespace backprop;
 
 namespace {
 
-/// A pool of random mini-batches: inputs uniform in [0, 1), one-hot random labels.
+// A pool of random mini-batches: inputs uniform in [0, 1), one-hot random labels.
 struct Batches {
     std::vector<Matrix> X, T;
 
@@ -58,7 +58,7 @@ struct Batches {
     }
 };
 
-/// One implementation's measurement.
+// One implementation's measurement.
 struct Timing {
     std::string name;
     double seconds = 0;        ///< for the samples timed

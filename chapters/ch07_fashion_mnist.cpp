@@ -29,6 +29,7 @@
 
 #include "backprop/cli.hpp"
 #include "backprop/dataset.hpp"
+#include "backprop/divergence.hpp"
 #include "backprop/evaluate.hpp"
 #include "backprop/image_grid.hpp"
 #include "backprop/loss.hpp"
@@ -42,14 +43,14 @@ using namespace backprop;
 
 namespace {
 
-/// One epoch's numbers, for the text, the CSV and the JSON.
+// One epoch's numbers, for the text, the CSV and the JSON.
 struct EpochRecord {
     std::size_t epoch;
     double learning_rate, train_loss, train_accuracy, test_loss, test_accuracy, seconds;
 };
 
-/// Shuffles \p order in place (Fisher-Yates), with Boost.Random so that every platform draws
-/// the same permutation from the same seed.
+// Shuffles \p order in place (Fisher-Yates), with Boost.Random so that every platform draws
+// the same permutation from the same seed.
 void shuffle(std::vector<std::size_t>& order, boost::random::mt19937_64& generator) {
     for (std::size_t i = order.size(); i > 1; --i) {
         boost::random::uniform_int_distribution<std::size_t> pick(0, i - 1);
@@ -57,7 +58,7 @@ void shuffle(std::vector<std::size_t>& order, boost::random::mt19937_64& generat
     }
 }
 
-/// The confusion matrix for people: true classes down, predicted across.
+// The confusion matrix for people: true classes down, predicted across.
 void print_confusion(Report& report, const Evaluation& e, const std::vector<std::string>& names) {
     std::string header = fmt::format("{:<13}", "true \\ pred");
     for (const std::string& name : names)
@@ -222,14 +223,19 @@ int main(int argc, char** argv) {
             for (std::size_t first = 0; first < train.size(); first += batch) {
                 const std::size_t n = std::min(batch, train.size() - first);
                 fill_batch(train, std::span(order).subspan(first, n), X, T);
-                const Matrix& logits = step->forward(p, X);                // forward
-                loss_sum += softmax_cross_entropy(logits, T) * double(n);  // the batch's mean loss
-                for (std::size_t s = 0; s < n; ++s) {                      // the running accuracy
+                const TrainingPosition at{epoch + 1, first / batch + 1, lr};
+                const Matrix& logits = step->forward(p, X);            // forward
+                const double loss = softmax_cross_entropy(logits, T);  // the batch's mean loss
+                require_finite_loss(loss, at);  // stop at once if training has blown up
+                loss_sum += loss * double(n);
+                for (std::size_t s = 0; s < n; ++s) {  // the running accuracy
                     const auto row = boost::numeric::ublas::row(logits, s);
                     const auto guess = std::max_element(row.begin(), row.end()) - row.begin();
                     correct += T(s, static_cast<std::size_t>(guess)) == 1.0;
                 }
-                optimizer.step(p, step->backward(p, T), lr);  // backward, then the update
+                const MlpGradients& gradients = step->backward(p, T);  // backward
+                require_finite_gradients(gradients, at);
+                optimizer.step(p, gradients, lr);  // the update
                 const double elapsed =
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 progress.update(first + n, loss_sum / double(first + n),
@@ -246,7 +252,7 @@ int main(int argc, char** argv) {
             if (text) {
                 const EpochRecord& r = history.back();
                 report.text(fmt::format(
-                    "{:>5}{:>9.4f}{:>12.4f}{:>11.4f}{:>11.4f}{:>10.4f}{:>9.2f}{:>11.0f}", r.epoch,
+                    "{:>5}{:>9.4g}{:>12.4g}{:>11.4f}{:>11.4g}{:>10.4f}{:>9.2f}{:>11.0f}", r.epoch,
                     r.learning_rate, r.train_loss, r.train_accuracy, r.test_loss, r.test_accuracy,
                     r.seconds, double(train.size()) / r.seconds));
                 std::cout.flush();

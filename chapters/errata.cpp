@@ -24,39 +24,35 @@
 #include "backprop/loss.hpp"
 #include "backprop/report.hpp"
 #include "backprop/worked_example.hpp"
+#include "backprop/written_number.hpp"
 
 using namespace backprop;
 
 namespace {
 
-/// A number as the article prints it: its text and the value of that text.
-struct Printed {
-    std::string text;
+// The article's printed numbers for one quantity, one sample as a row (as the computation
+// below uses them; the article prints delta1 as a column).
+using PrintedMatrix = std::vector<std::vector<WrittenNumber>>;
 
-    double value() const { return std::stod(text); }
-    /// Half a unit in the last printed digit: how far a value may be from the printed
-    /// number and still be printed as it (0.005 for "0.47").
-    double half_unit() const {
-        const auto point = text.find('.');
-        const int decimals = point == std::string::npos ? 0 : int(text.size() - point - 1);
-        return 0.5 * std::pow(10.0, -decimals) * (1 + 1e-9);  // 1e-9: the text's own rounding
+// The numbers of a PrintedMatrix, from their text, row by row.
+PrintedMatrix printed(std::initializer_list<std::initializer_list<const char*>> rows) {
+    PrintedMatrix m;
+    for (const auto& row : rows) {
+        m.emplace_back();
+        for (const char* text : row)
+            m.back().emplace_back(text);
     }
-};
+    return m;
+}
 
-/// The article's printed numbers for one quantity, one sample as a row (as the computation
-/// below uses them; the article prints delta1 as a column).
-using PrintedMatrix = std::vector<std::vector<Printed>>;
-
-/// One row of the errata table.
+// One row of the errata table.
 struct Erratum {
     std::string quantity;
-    Printed printed;
-    double computed;      ///< recomputed from the inputs
-    double from_printed;  ///< recomputed from the article's previous printed step
-    bool ok() const { return std::abs(computed - printed.value()) <= printed.half_unit(); }
-    bool follows_from_printed() const {
-        return std::abs(from_printed - printed.value()) <= printed.half_unit();
-    }
+    WrittenNumber printed;  ///< as the article prints it: right at the digits printed?
+    double computed;        ///< recomputed from the inputs
+    double from_printed;    ///< recomputed from the article's previous printed step
+    bool ok() const { return printed.agrees_with(computed); }
+    bool follows_from_printed() const { return printed.agrees_with(from_printed); }
     std::string verdict() const {
         return ok() ? "correct" : follows_from_printed() ? "carried forward" : "new error";
     }
@@ -70,7 +66,7 @@ Matrix values(const PrintedMatrix& printed) {
     return m;
 }
 
-/// Adds one erratum per printed entry of \p name.
+// Adds one erratum per printed entry of \p name.
 void add(std::vector<Erratum>& errata, const std::string& name, const PrintedMatrix& printed,
          const Matrix& computed, const Matrix& from_printed) {
     // Name entries as the article prints them: y, z1[2], W1_new[1][0].
@@ -95,16 +91,16 @@ int main(int argc, char** argv) {
     return run_reporting_errors(app, [&] {
         //! [printed]
         // The article's section 4.3, number for number.
-        const PrintedMatrix z1_printed{{{"0.47"}, {"0.74"}, {"1.01"}}};
-        const PrintedMatrix a1_printed{{{"0.615"}, {"0.677"}, {"0.734"}}};
-        const PrintedMatrix z2_printed{{{"1.716"}}};
-        const PrintedMatrix y_printed{{{"0.845"}}};
-        const PrintedMatrix J_printed{{{"0.011"}}};
-        const PrintedMatrix delta2_printed{{{"0.013"}}};
-        const PrintedMatrix delta1_printed{{{"0.004"}, {"0.006"}, {"0.008"}}};
-        const PrintedMatrix W1_new_printed{{{"0.099"}, {"0.198"}, {"0.297"}},
-                                           {{"0.396"}, {"0.495"}, {"0.594"}}};
-        const PrintedMatrix W2_new_printed{{{"0.700"}}, {{"0.799"}}, {{"0.898"}}};
+        const PrintedMatrix z1_printed = printed({{"0.47", "0.74", "1.01"}});
+        const PrintedMatrix a1_printed = printed({{"0.615", "0.677", "0.734"}});
+        const PrintedMatrix z2_printed = printed({{"1.716"}});
+        const PrintedMatrix y_printed = printed({{"0.845"}});
+        const PrintedMatrix J_printed = printed({{"0.011"}});
+        const PrintedMatrix delta2_printed = printed({{"0.013"}});
+        const PrintedMatrix delta1_printed = printed({{"0.004", "0.006", "0.008"}});
+        const PrintedMatrix W1_new_printed = printed({{"0.099", "0.198", "0.297"},  //
+                                                      {"0.396", "0.495", "0.594"}});
+        const PrintedMatrix W2_new_printed = printed({{"0.700"}, {"0.799"}, {"0.898"}});
         //! [printed]
 
         //! [steps]
@@ -157,7 +153,7 @@ int main(int argc, char** argv) {
         for (const Erratum& e : errata)
             list.push_back({{"quantity", e.quantity},
                             {"printed", e.printed.value()},
-                            {"printed_text", e.printed.text},
+                            {"printed_text", e.printed.text()},
                             {"computed", e.computed},
                             {"ok", e.ok()},
                             {"from_printed", e.from_printed},
@@ -176,8 +172,8 @@ int main(int argc, char** argv) {
         std::size_t correct = 0;
         const Erratum* first_error = nullptr;
         for (const Erratum& e : errata) {
-            report.text(fmt::format("{:<14}{:>9}{:>14.8f}{:>14.8f}  {}", e.quantity, e.printed.text,
-                                    e.computed, e.from_printed, e.verdict()));
+            report.text(fmt::format("{:<14}{:>9}{:>14.8f}{:>14.8f}  {}", e.quantity,
+                                    e.printed.text(), e.computed, e.from_printed, e.verdict()));
             if (e.ok())
                 ++correct;
             else if (!first_error)
@@ -188,7 +184,7 @@ int main(int argc, char** argv) {
         if (first_error)
             report.text(fmt::format(
                 "The calculation first goes wrong at {}: printed {}, true {:.8f}.",
-                first_error->quantity, first_error->printed.text, first_error->computed));
+                first_error->quantity, first_error->printed.text(), first_error->computed));
         return 0;
     });
 }

@@ -80,6 +80,12 @@ std::vector<Page> pages() {
          {prose((2.0L * (784 * 128 + 128 * 10) * 2 + 2.0L * 128 * 10) * 60000 / 1e9L)}},
         // The network's size is fixed by its defaults, 784-256-128-10: weights and biases.
         {"chapter_fashion.html", {"235146"}},
+        // ln 2, the loss of the best linear fit to XOR, and its best accuracy 3/4.
+        {"chapter_activations.html", {prose(std::log(2.0L)), "0.75"}},
+        {"chapter_learning_rate.html", {}},
+        {"chapter_vanishing.html", {}},
+        // The 2-2-2 example's first output, Mazur's published 0.75136507 (to 5 digits).
+        {"appendix_calculator.html", {prose(e.z1[0]), "0.75137"}},
         {"appendix_errata.html", {"0.47", prose(e.z1[0]), prose(e.y)}},
     };
 }

@@ -22,14 +22,17 @@ namespace {
 
 const oracle::WorkedExample expected;
 
-// The programs that run in a moment with their defaults; chapter 7 trains for half a minute by
-// default and has tests of its own (test_fashion, test_fashion_real).
+// The programs that run in a moment with their defaults and need no data. Chapter 7 trains
+// on Fashion-MNIST for half a minute by default and chapter 10 reads it too; they have tests
+// of their own (test_fashion, test_fashion_real, test_vanishing).
 const std::vector<std::string> quick_programs{
-    BACKPROP_CH01_NEURON,   BACKPROP_CH02_FORWARD,   BACKPROP_CH03_LOSS, BACKPROP_CH04_GRADIENTS,
-    BACKPROP_CH05_TRAINING, BACKPROP_CH06_VECTORIZE, BACKPROP_ERRATA};
+    BACKPROP_CH01_NEURON,      BACKPROP_CH02_FORWARD,       BACKPROP_CH03_LOSS,
+    BACKPROP_CH04_GRADIENTS,   BACKPROP_CH05_TRAINING,      BACKPROP_CH06_VECTORIZE,
+    BACKPROP_CH08_ACTIVATIONS, BACKPROP_CH09_LEARNING_RATE, BACKPROP_ERRATA};
 const std::vector<std::string> all_programs = [] {
     std::vector<std::string> all = quick_programs;
     all.push_back(BACKPROP_CH07_FASHION_MNIST);
+    all.push_back(BACKPROP_CH10_VANISHING_GRADIENTS);
     return all;
 }();
 

@@ -148,3 +148,14 @@ BOOST_AUTO_TEST_CASE(bad_arguments_exit_2) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Training that blows up stops at the first non-finite loss or gradient, says where, and
+// suggests a remedy; nothing after it (no accuracy, no confusion matrix) is printed.
+BOOST_FIXTURE_TEST_CASE(divergence_stops_training_with_a_clear_error, SyntheticData) {
+    const ProgramResult r = run_program(chapter, args({"--lr", "1e300"}));
+    BOOST_TEST(r.exit_status == 1);
+    BOOST_TEST(r.err.find("training diverged at epoch 1, batch ") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("lower the learning rate") != std::string::npos, r.err);
+    BOOST_TEST(r.out.find("test accuracy") == std::string::npos, r.out);
+    BOOST_TEST(r.out.find("Confusion") == std::string::npos, r.out);
+}

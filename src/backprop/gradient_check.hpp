@@ -19,7 +19,9 @@
 #include <cmath>
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <stdexcept>
+#include <vector>
 
 #include "backprop/matrix.hpp"
 
@@ -31,25 +33,37 @@ inline double relative_error(double analytic, double numeric, double tiny = 1e-1
     return std::abs(analytic - numeric) / std::max({std::abs(analytic), std::abs(numeric), tiny});
 }
 
+/// \f$(4D(h) - D(2h))/3\f$ for one entry \p theta_i of the parameters \p J reads: nudged
+/// by \f$\pm h\f$ and \f$\pm 2h\f$ in turn, and restored exactly afterwards.
+inline double finite_difference(const std::function<double()>& J, double& theta_i, double h) {
+    const double original = theta_i;
+    // J at theta_i + step, with every other entry unchanged.
+    const auto J_at = [&](double step) {
+        theta_i = original + step;
+        return J();
+    };
+    const double D_h = (J_at(h) - J_at(-h)) / (2 * h);           // central, step h
+    const double D_2h = (J_at(2 * h) - J_at(-2 * h)) / (4 * h);  // central, step 2h
+    theta_i = original;
+    return (4 * D_h - D_2h) / 3;  // the h^2 terms cancel
+}
+
 /// The finite-difference gradient of \p J with respect to every entry of \p theta.
-/// \p J must read \p theta (by reference); each entry is nudged by \f$\pm h\f$ and
-/// \f$\pm 2h\f$ in turn and restored exactly afterwards. Works for Matrix and Vector alike.
+/// \p J must read \p theta (by reference). Works for Matrix and Vector alike.
 template <class Container>
 Container numerical_gradient(const std::function<double()>& J, Container& theta, double h = 1e-4) {
     Container gradient(theta);
-    auto& entries = theta.data();
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        const double original = entries[i];
-        // J at theta_i + step, with every other entry unchanged.
-        const auto J_at = [&](double step) {
-            entries[i] = original + step;
-            return J();
-        };
-        const double D_h = (J_at(h) - J_at(-h)) / (2 * h);           // central, step h
-        const double D_2h = (J_at(2 * h) - J_at(-2 * h)) / (4 * h);  // central, step 2h
-        entries[i] = original;
-        gradient.data()[i] = (4 * D_h - D_2h) / 3;  // the h^2 terms cancel
-    }
+    for (std::size_t i = 0; i < theta.data().size(); ++i)
+        gradient.data()[i] = finite_difference(J, theta.data()[i], h);
+    return gradient;
+}
+
+/// The same for parameters seen through a span (a layer's ParameterView).
+inline std::vector<double> numerical_gradient(const std::function<double()>& J,
+                                              std::span<double> theta, double h = 1e-4) {
+    std::vector<double> gradient(theta.size());
+    for (std::size_t i = 0; i < theta.size(); ++i)
+        gradient[i] = finite_difference(J, theta[i], h);
     return gradient;
 }
 
@@ -59,23 +73,30 @@ struct GradientComparison {
     std::size_t worst_index = 0;      ///< where it occurs, in storage (row-major) order
 };
 
-/// Compares two gradients of the same shape entry by entry.
+/// Compares two gradients entry by entry.
 /// \throws std::invalid_argument if their sizes differ.
-template <class Container>
-GradientComparison compare_gradients(const Container& analytic, const Container& numeric,
-                                     double tiny = 1e-12) {
-    const auto& a = analytic.data();
-    const auto& n = numeric.data();
-    if (a.size() != n.size())
-        throw std::invalid_argument("compare_gradients: the analytic gradient has " +
-                                    std::to_string(a.size()) + " entries but the numerical one " +
-                                    std::to_string(n.size()));
+inline GradientComparison compare_gradients(std::span<const double> analytic,
+                                            std::span<const double> numeric, double tiny = 1e-12) {
+    if (analytic.size() != numeric.size())
+        throw std::invalid_argument(
+            "compare_gradients: the analytic gradient has " + std::to_string(analytic.size()) +
+            " entries but the numerical one " + std::to_string(numeric.size()));
     GradientComparison result;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const double e = relative_error(a[i], n[i], tiny);
+    for (std::size_t i = 0; i < analytic.size(); ++i) {
+        const double e = relative_error(analytic[i], numeric[i], tiny);
         if (e > result.max_relative_error) result = {e, i};
     }
     return result;
+}
+
+/// The same for two Matrix or two Vector gradients of the same shape.
+template <class Container>
+    requires requires(const Container& c) { c.data().data(); }
+GradientComparison compare_gradients(const Container& analytic, const Container& numeric,
+                                     double tiny = 1e-12) {
+    return compare_gradients(
+        std::span<const double>(analytic.data().data(), analytic.data().size()),
+        std::span<const double>(numeric.data().data(), numeric.data().size()), tiny);
 }
 
 }  // namespace backprop

@@ -1,0 +1,187 @@
+// The composable layers of the vanishing-gradients chapter: every parameter gradient and
+// every input gradient of Linear, each activation, BatchNorm and Residual, alone and stacked,
+// against finite differences (see gradient_check.hpp for the 1e-7); and BatchNorm's forward
+// pass against its definition.
+#define BOOST_TEST_MODULE layers
+#include <cmath>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include "backprop/gradient_check.hpp"
+#include "backprop/layers.hpp"
+#include "backprop/loss.hpp"
+
+using namespace backprop;
+namespace data = boost::unit_test::data;
+
+namespace {
+
+constexpr double tolerance = 1e-7;  // see gradient_check.hpp
+
+Matrix random_matrix(std::size_t rows, std::size_t cols, std::mt19937_64& g, double scale = 1.0) {
+    std::uniform_real_distribution<double> u(-scale, scale);
+    Matrix m(rows, cols);
+    for (double& x : m.data())
+        x = u(g);
+    return m;
+}
+
+std::unique_ptr<Layer> linear(std::size_t in, std::size_t out, std::mt19937_64& g) {
+    Matrix W = random_matrix(in, out, g, 1.0 / std::sqrt(double(in)));
+    Vector b(out);
+    for (std::size_t j = 0; j < out; ++j)
+        b(j) = 0.1 * double(j % 3) - 0.1;
+    return std::make_unique<Linear>(std::move(W), std::move(b));
+}
+
+/// A network of several kinds of layer, described by \p kind.
+Sequential network(const std::string& kind, std::mt19937_64& g) {
+    std::vector<std::unique_ptr<Layer>> layers;
+    layers.push_back(linear(5, 6, g));
+    if (kind == "batchnorm") layers.push_back(std::make_unique<BatchNorm>(6));
+    layers.push_back(std::make_unique<ActivationLayer>(kind == "tanh" ? activations::tanh
+                                                                      : activations::sigmoid));
+    if (kind == "residual") {
+        std::vector<std::unique_ptr<Layer>> block;
+        block.push_back(linear(6, 6, g));
+        block.push_back(std::make_unique<BatchNorm>(6));
+        block.push_back(std::make_unique<ActivationLayer>(activations::tanh));
+        layers.push_back(std::make_unique<Residual>(std::move(block)));
+    }
+    layers.push_back(linear(6, 3, g));
+    return Sequential(std::move(layers));
+}
+
+}  // namespace
+
+// J = mean softmax cross-entropy of the network's output: every parameter's gradient and
+// the input's gradient against finite differences.
+BOOST_DATA_TEST_CASE(every_gradient_matches_finite_differences,
+                     data::make(std::vector<std::string>{"plain", "tanh", "batchnorm", "residual"}),
+                     kind) {
+    std::mt19937_64 g(7);
+    Sequential net = network(kind, g);
+    Matrix X = random_matrix(8, 5, g);
+    Matrix T(8, 3, 0.0);
+    for (std::size_t s = 0; s < 8; ++s)
+        T(s, s % 3) = 1.0;
+    const auto J = [&] { return softmax_cross_entropy(net.forward(X, true), T); };
+
+    const Matrix dJ_dX = net.backward(softmax_cross_entropy_gradient(net.forward(X, true), T));
+    std::vector<std::vector<double>> analytic;  // copies: the checks below rerun backward
+    for (const ParameterView& p : net.parameters())
+        analytic.emplace_back(p.gradient.begin(), p.gradient.end());
+    std::size_t k = 0;
+    for (ParameterView& p : net.parameters()) {
+        const auto numeric = numerical_gradient(J, p.value);
+        // A bias just before batch normalization has no effect at all (the normalization
+        // subtracts it again): both gradients are zero, up to rounding.
+        double largest_numeric = 0, largest_analytic = 0;
+        for (std::size_t i = 0; i < numeric.size(); ++i) {
+            largest_numeric = std::max(largest_numeric, std::abs(numeric[i]));
+            largest_analytic = std::max(largest_analytic, std::abs(analytic[k][i]));
+        }
+        if (largest_numeric < 1e-9) {
+            BOOST_TEST(largest_analytic < 1e-12, kind << ": parameter " << k + 1 << " (" << p.name
+                                                      << ") has no effect but a gradient");
+            ++k;
+            continue;
+        }
+        const auto worst = compare_gradients(analytic[k++], numeric);
+        BOOST_TEST(worst.max_relative_error < tolerance,
+                   kind << ": parameter " << k << " (" << p.name << ") entry " << worst.worst_index
+                        << ": analytic " << analytic[k - 1][worst.worst_index] << ", numeric "
+                        << numeric[worst.worst_index]);
+    }
+    const auto worst = compare_gradients(dJ_dX, numerical_gradient(J, X));
+    BOOST_TEST(worst.max_relative_error < tolerance, kind << ": dJ/dX");
+}
+
+// Batch normalization on its own, with a loss that weighs every output differently (so that
+// no gradient is zero by symmetry).
+BOOST_AUTO_TEST_CASE(batch_norm_gradients) {
+    std::mt19937_64 g(3);
+    BatchNorm bn(4);
+    for (std::size_t j = 0; j < 4; ++j)
+        bn.gamma(j) = 0.5 + 0.25 * double(j), bn.beta(j) = 0.1 * double(j);
+    Matrix X = random_matrix(6, 4, g, 2.0);
+    const Matrix R = random_matrix(6, 4, g);
+    const auto J = [&] {
+        const Matrix& Y = bn.forward(X, true);
+        double sum = 0;
+        for (std::size_t i = 0; i < Y.data().size(); ++i)
+            sum += R.data()[i] * Y.data()[i] * Y.data()[i];
+        return sum;
+    };
+    const Matrix& Y = bn.forward(X, true);
+    Matrix dJ_dY(6, 4);
+    for (std::size_t i = 0; i < Y.data().size(); ++i)
+        dJ_dY.data()[i] = 2 * R.data()[i] * Y.data()[i];
+    const Matrix dJ_dX = bn.backward(dJ_dY);
+    const Vector dgamma = bn.dJ_dgamma, dbeta = bn.dJ_dbeta;
+    BOOST_TEST(compare_gradients(dgamma, numerical_gradient(J, bn.gamma)).max_relative_error <
+               tolerance);
+    BOOST_TEST(compare_gradients(dbeta, numerical_gradient(J, bn.beta)).max_relative_error <
+               tolerance);
+    BOOST_TEST(compare_gradients(dJ_dX, numerical_gradient(J, X)).max_relative_error < tolerance);
+}
+
+// In training, each output feature has mean beta and standard deviation gamma (up to epsilon);
+// outside training, the running statistics are used instead.
+BOOST_AUTO_TEST_CASE(batch_norm_standardises_each_feature) {
+    std::mt19937_64 g(4);
+    BatchNorm bn(3, 0.0);
+    bn.gamma(0) = 2.0, bn.beta(0) = -1.0;
+    Matrix X = random_matrix(50, 3, g, 5.0);
+    for (std::size_t s = 0; s < 50; ++s)
+        X(s, 1) += 100.0;  // a large offset
+    const Matrix Y = bn.forward(X, true);
+    for (std::size_t j = 0; j < 3; ++j) {
+        double mean = 0, var = 0;
+        for (std::size_t s = 0; s < 50; ++s)
+            mean += Y(s, j) / 50;
+        for (std::size_t s = 0; s < 50; ++s)
+            var += (Y(s, j) - mean) * (Y(s, j) - mean) / 50;
+        BOOST_TEST(mean == bn.beta(j), boost::test_tools::tolerance(1e-12));
+        BOOST_TEST(std::sqrt(var) == bn.gamma(j), boost::test_tools::tolerance(1e-12));
+    }
+    // Outside training: y = gamma (x - running mean) / sqrt(running var + eps) + beta.
+    const Matrix x = random_matrix(2, 3, g);
+    const Matrix y = bn.forward(x, false);
+    BOOST_TEST(
+        y(1, 2) == bn.gamma(2) * (x(1, 2) - bn.running_mean(2)) / std::sqrt(bn.running_var(2)) +
+                       bn.beta(2),
+        boost::test_tools::tolerance(1e-12));
+    BOOST_CHECK_THROW(bn.forward(Matrix(1, 3, 0.0), true), std::invalid_argument);
+    BOOST_CHECK_THROW(bn.forward(Matrix(4, 2, 0.0), true), std::invalid_argument);
+}
+
+// The skip connection passes the gradient through unchanged when the block's is zero.
+BOOST_AUTO_TEST_CASE(residual_adds_the_identity) {
+    std::vector<std::unique_ptr<Layer>> block;
+    block.push_back(std::make_unique<Linear>(Matrix(3, 3, 0.0), Vector(3, 0.0)));
+    Residual r(std::move(block));
+    std::mt19937_64 g(5);
+    const Matrix X = random_matrix(4, 3, g), G = random_matrix(4, 3, g);
+    const Matrix& Y = r.forward(X, true);
+    BOOST_TEST(Y.data() == X.data(), boost::test_tools::per_element());
+    const Matrix dX = r.backward(G);
+    BOOST_TEST(dX.data() == G.data(), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(shapes_are_checked) {
+    Linear l(Matrix(3, 2, 0.0), Vector(2, 0.0));
+    BOOST_CHECK_THROW(l.forward(Matrix(4, 5, 0.0), true), std::invalid_argument);
+    BOOST_CHECK_THROW(l.backward(Matrix(4, 2, 0.0)), std::logic_error);
+    BOOST_CHECK_THROW(Linear(Matrix(3, 2), Vector(3)), std::invalid_argument);
+    std::vector<std::unique_ptr<Layer>> block;
+    block.push_back(std::make_unique<Linear>(Matrix(3, 2, 0.0), Vector(2, 0.0)));
+    Residual r(std::move(block));
+    BOOST_CHECK_THROW(r.forward(Matrix(4, 3, 0.0), true), std::invalid_argument);
+}
