@@ -3,7 +3,10 @@
 #
 #   ./tutorial.sh          install what is missing, build (Release), run every chapter and
 #                          build the book (build/release/docs/html/index.html)
-#   ./tutorial.sh test     install what is missing, build (Release) and run every test
+#   ./tutorial.sh test     install what is missing, then run every test: the suite in a Release
+#                          build, again under AddressSanitizer and UBSan, the fuzzers (45 s
+#                          each), and static analysis (clang-tidy, cppcheck); about half an hour.
+#                          `ctest --preset release` reruns just the suite of a built tree.
 #
 # Packages come from Debian 12 through apt-get, as root or with sudo. Set
 # BACKPROP_NO_INSTALL=1 to skip that step and use what is installed.
@@ -23,6 +26,8 @@ packages=(
     doxygen graphviz gnuplot-nox     # the book: pages, computation graph, plots
     libjs-mathjax doxygen-awesome-css  # the book: offline math, theme
     chromium                         # the book's browser test
+    clang-14 libclang-rt-14-dev      # libFuzzer (the fuzz preset)
+    clang-tidy cppcheck clang-format # static analysis, and the one code style
 )
 
 install_missing() {
@@ -51,6 +56,26 @@ run_chapters() {
     done
 }
 
+# clang-tidy (.clang-tidy) and cppcheck over the library, the chapters and the tools, using the
+# Release build's compile_commands.json, and clang-format (.clang-format) over all C++ sources;
+# any finding fails.
+static_analysis() {
+    local sources
+    mapfile -t sources < <(git ls-files 'src/*.cpp' 'chapters/*.cpp' 'tools/*.cpp' 2>/dev/null ||
+        find src chapters tools -name '*.cpp')
+    run-clang-tidy -quiet -p build/release -j "$(nproc)" "${sources[@]}" > build/clang-tidy.log 2>&1 ||
+        { grep -E 'warning:|error:' build/clang-tidy.log; echo "clang-tidy: findings above"; return 1; }
+    echo "clang-tidy: ${#sources[@]} files, no findings"
+    cppcheck --quiet --error-exitcode=1 --std=c++20 --language=c++ --inline-suppr \
+        --enable=warning,performance,portability \
+        -I src -j "$(nproc)" src chapters tools
+    echo "cppcheck: no findings"
+    local cxx
+    mapfile -t cxx < <(git ls-files '*.cpp' '*.hpp' 2>/dev/null || find . -name '*.[ch]pp' -not -path './build/*')
+    clang-format --dry-run --Werror "${cxx[@]}"
+    echo "clang-format: ${#cxx[@]} files, all formatted"
+}
+
 install_missing
 case "${1:-tutorial}" in
     tutorial)
@@ -62,7 +87,15 @@ case "${1:-tutorial}" in
         printf '\nThe book: %s\n' "file://$PWD/build/release/docs/html/index.html"
         ;;
     test)
+        step() { printf '\n\033[1m== %s\033[0m\n\n' "$1"; }
+        step "The test suite (Release build)"
         cmake --workflow --preset release
+        step "The test suite again, under AddressSanitizer and UndefinedBehaviorSanitizer"
+        cmake --workflow --preset asan
+        step "Fuzzing the file readers (libFuzzer)"
+        cmake --workflow --preset fuzz
+        step "Static analysis and code style: clang-tidy, cppcheck, clang-format"
+        static_analysis
         ;;
     *)
         echo "usage: $0 [tutorial|test]" >&2

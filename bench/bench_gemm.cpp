@@ -1,10 +1,10 @@
 // The matrix product C = A B at the shapes one training step of 784-128-10 and 784-256-10
 // networks needs, computed by every tier: two naive loops (i-j-k, the dot-product order,
 // and i-k-j, the memory order), then every Products engine of this build. Counter: FLOP/s.
-#include <benchmark/benchmark.h>
-
 #include <random>
 #include <string>
+
+#include <benchmark/benchmark.h>
 
 #include "backprop/products.hpp"
 
@@ -16,7 +16,8 @@ Matrix random_matrix(std::size_t rows, std::size_t cols, unsigned seed) {
     std::mt19937_64 generator(seed);
     std::uniform_real_distribution<double> uniform(-1.0, 1.0);
     Matrix m(rows, cols);
-    for (double& x : m.data()) x = uniform(generator);
+    for (double& x : m.data())
+        x = uniform(generator);
     return m;
 }
 
@@ -25,7 +26,8 @@ void naive_ijk(const Matrix& A, const Matrix& B, Matrix& C) {
     for (std::size_t i = 0; i < A.size1(); ++i)
         for (std::size_t j = 0; j < B.size2(); ++j) {
             double sum = 0.0;
-            for (std::size_t k = 0; k < A.size2(); ++k) sum += A(i, k) * B(k, j);
+            for (std::size_t k = 0; k < A.size2(); ++k)
+                sum += A(i, k) * B(k, j);
             C(i, j) = sum;
         }
 }
@@ -37,7 +39,8 @@ void naive_ikj(const Matrix& A, const Matrix& B, Matrix& C) {
     for (std::size_t i = 0; i < A.size1(); ++i)
         for (std::size_t k = 0; k < A.size2(); ++k) {
             const double a = A(i, k);
-            for (std::size_t j = 0; j < B.size2(); ++j) C(i, j) += a * B(k, j);
+            for (std::size_t j = 0; j < B.size2(); ++j)
+                C(i, j) += a * B(k, j);
         }
 }
 
@@ -59,7 +62,8 @@ const bool registered = [] {
     const std::size_t shapes[][3] = {{64, 784, 128}, {784, 64, 128}, {256, 784, 256}};
     std::vector<std::pair<std::string, void (*)(const Matrix&, const Matrix&, Matrix&)>> tiers{
         {"naive_ijk", naive_ijk}, {"naive_ikj", naive_ikj}};
-    for (const Products& p : available_products()) tiers.emplace_back(std::string(p.name), p.A_B);
+    for (const Products& p : available_products())
+        tiers.emplace_back(std::string(p.name), p.A_B);
     for (const auto& [name, product] : tiers)
         for (const auto& s : shapes) {
             const std::string label = "gemm/" + name + "/" + std::to_string(s[0]) + "x" +

@@ -4,11 +4,11 @@
 // products' operations, see mlp.hpp) and samples/s.
 //
 //   bench_mlp --benchmark_filter=step/openblas/784-128-10/64
-#include <benchmark/benchmark.h>
-
 #include <random>
 #include <string>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #include "backprop/mlp.hpp"
 
@@ -26,17 +26,20 @@ struct Problem {
           T(batch, sizes.back(), 0.0) {
         std::mt19937_64 generator(2);
         std::uniform_real_distribution<double> pixel(0.0, 1.0);
-        for (double& x : X.data()) x = pixel(generator);
-        for (std::size_t s = 0; s < batch; ++s) T(s, s % sizes.back()) = 1.0;
+        for (double& x : X.data())
+            x = pixel(generator);
+        for (std::size_t s = 0; s < batch; ++s)
+            T(s, s % sizes.back()) = 1.0;
     }
 };
 
 enum class Phase { forward, backward, step };
 
 void counters(benchmark::State& state, double flops, std::size_t batch) {
-    state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
-    state.counters["samples/s"] =
-        benchmark::Counter(static_cast<double>(batch), benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["FLOP/s"] =
+        benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["samples/s"] = benchmark::Counter(static_cast<double>(batch),
+                                                     benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void run(benchmark::State& state, const std::string& implementation,
@@ -51,17 +54,18 @@ void run(benchmark::State& state, const std::string& implementation,
                 benchmark::DoNotOptimize(step->forward(problem.p, problem.X).data().data());
                 break;
             case Phase::backward:
-                benchmark::DoNotOptimize(step->backward(problem.p, problem.T).dJ_dW[0].data().data());
+                benchmark::DoNotOptimize(
+                    step->backward(problem.p, problem.T).dJ_dW[0].data().data());
                 break;
             case Phase::step:
                 benchmark::DoNotOptimize(step->step(problem.p, problem.X, problem.T, 1e-3));
                 break;
         }
     }
-    const double flops = phase == Phase::forward    ? forward_flops(sizes, batch)
-                         : phase == Phase::backward ? backward_flops(sizes, batch)
-                                                    : forward_flops(sizes, batch) +
-                                                          backward_flops(sizes, batch);
+    const double flops = phase == Phase::forward ? forward_flops(sizes, batch)
+                         : phase == Phase::backward
+                             ? backward_flops(sizes, batch)
+                             : forward_flops(sizes, batch) + backward_flops(sizes, batch);
     counters(state, flops, batch);
 }
 
@@ -74,10 +78,10 @@ const bool registered = [] {
         for (std::string_view implementation : step_names())
             for (const auto& sizes : networks)
                 for (std::size_t batch : {1, 16, 64, 256}) {
-                    const std::string name =
-                        phase_name + "/" + std::string(implementation) + "/" +
-                        std::to_string(sizes[0]) + "-" + std::to_string(sizes[1]) + "-" +
-                        std::to_string(sizes[2]) + "/" + std::to_string(batch);
+                    const std::string name = phase_name + "/" + std::string(implementation) + "/" +
+                                             std::to_string(sizes[0]) + "-" +
+                                             std::to_string(sizes[1]) + "-" +
+                                             std::to_string(sizes[2]) + "/" + std::to_string(batch);
                     benchmark::RegisterBenchmark(name.c_str(), run, std::string(implementation),
                                                  sizes, batch, phase)
                         ->Unit(benchmark::kMicrosecond);

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backprop/cli.hpp"
+#include "backprop/divergence.hpp"
 #include "backprop/json.hpp"
 #include "backprop/loss.hpp"
 #include "backprop/report.hpp"
@@ -80,10 +81,13 @@ int main(int argc, char** argv) {
         //! [training_loop]
         std::vector<double> loss;  // the loss before each update
         for (int epoch = 1; epoch <= epochs; ++epoch) {
-            const Matrix& y = network.forward(x);                         // forward
-            loss.push_back(mse(y, t));                                    // loss
+            const TrainingPosition at{std::size_t(epoch), 1, learning_rate};
+            const Matrix& y = network.forward(x);  // forward
+            loss.push_back(mse(y, t));             // loss
+            require_finite_loss(loss.back(), at);  // stop if training has blown up
             const auto gradients = network.backward(mse_gradient(y, t));  // backward
-            sgd_step(network, gradients, learning_rate);                  // update
+            require_finite_gradients(gradients, at);
+            sgd_step(network, gradients, learning_rate);  // update
         }
         const Matrix y = network.forward(x);  // the trained network's output
         //! [training_loop]

@@ -239,8 +239,7 @@ int main(int argc, char** argv) {
             //! [train]
             const double acc = accuracy(Y, T);
             Matrix grid = evaluate_grid(network, coordinates);
-            trained.push_back(
-                {name, sizes, std::move(network), std::move(loss), Y, acc, std::move(grid)});
+            trained.push_back({name, sizes, std::move(network), std::move(loss), Y, acc, grid});
         }
         // The trained linear network, multiplied out: its output is σ(x W + b).
         const Affine linear_map = collapse(trained.front().network.layers);
@@ -347,6 +346,7 @@ int main(int argc, char** argv) {
                                    stride == 1 ? std::string("one") : fmt::format("{}th", stride),
                                    grid_points));
         std::vector<std::vector<std::string>> maps;
+        maps.reserve(trained.size());
         for (const Trained& t : trained)
             maps.push_back(ascii_map(t.grid, stride));
         report.text("'#': output above 0.5, '.': below, '~': within 0.001 of 0.5");

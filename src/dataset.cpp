@@ -17,8 +17,8 @@ std::string count_text(std::size_t n, const char* one, const char* many) {
 /// \throws IdxError naming the directory and both names if neither exists.
 std::filesystem::path find_file(const std::filesystem::path& directory, const std::string& name,
                                 const std::string& what) {
-    const std::filesystem::path compressed = directory / (name + ".gz");
-    const std::filesystem::path plain = directory / name;
+    std::filesystem::path compressed = directory / (name + ".gz");
+    std::filesystem::path plain = directory / name;
     std::error_code error;
     if (std::filesystem::exists(compressed, error)) return compressed;
     if (std::filesystem::exists(plain, error)) return plain;

@@ -9,9 +9,9 @@
 
 namespace backprop {
 
-Dense::Dense(Matrix W, Activation f) : W(std::move(W)), f(f) {}
+Dense::Dense(const Matrix& W, const Activation& f) : W(W), f(f) {}
 
-Dense::Dense(Matrix W_, Vector b_, Activation f) : W(std::move(W_)), b(std::move(b_)), f(f) {
+Dense::Dense(const Matrix& W_, const Vector& b_, const Activation& f) : W(W_), b(b_), f(f) {
     if (b->size() != W.size2())
         throw std::invalid_argument("Dense: b has " + std::to_string(b->size()) +
                                     " entries but W (" + to_string(shape_of(W)) + ") has " +

@@ -11,10 +11,6 @@
 namespace backprop {
 namespace {
 
-void shape(Matrix& m, std::size_t rows, std::size_t cols) {
-    if (m.size1() != rows || m.size2() != cols) m.resize(rows, cols, false);
-}
-
 std::span<double> span_of(Matrix& m) {
     return {m.data().data(), m.data().size()};
 }
@@ -29,7 +25,7 @@ std::span<const double> span_of(const Vector& v) {
 
 // ---- Linear ---------------------------------------------------------------------------
 
-Linear::Linear(Matrix W_, Vector b_) : W(std::move(W_)), b(std::move(b_)) {
+Linear::Linear(const Matrix& W_, const Vector& b_) : W(W_), b(b_) {
     if (b.size() != W.size2())
         throw std::invalid_argument("Linear: b has " + std::to_string(b.size()) +
                                     " entries but W (" + to_string(shape_of(W)) + ") has " +
@@ -44,7 +40,7 @@ const Matrix& Linear::forward(const Matrix& X, bool) {
     require_product("Linear::forward", "X", shape_of(X), "W", shape_of(W));
     X_ = &X;
     // (B, in) x (in, out) -> (B, out), plus the bias on every row.
-    shape(Y_, X.size1(), W.size2());
+    ensure_shape(Y_, X.size1(), W.size2());
     fastest_products().A_B(X, W, Y_);
     for (std::size_t s = 0; s < Y_.size1(); ++s)
         row(Y_, s) += b;
@@ -55,7 +51,7 @@ Matrix Linear::backward(const Matrix& dJ_dY) {
     if (!X_) throw std::logic_error("Linear::backward: called before forward");
     require_same_shape("Linear::backward", "dJ/dY", dJ_dY, "Y", Y_);
     // dJ/dW = X^T dJ/dY: (B, in)^T x (B, out) -> (in, out); dJ/db = column sums.
-    shape(dJ_dW, W.size1(), W.size2());
+    ensure_shape(dJ_dW, W.size1(), W.size2());
     fastest_products().At_B(*X_, dJ_dY, dJ_dW);
     dJ_db = column_sums(dJ_dY);
     // dJ/dX = dJ/dY W^T: (B, out) x (in, out)^T -> (B, in).
@@ -79,7 +75,7 @@ std::string ActivationLayer::description() const {
 }
 
 const Matrix& ActivationLayer::forward(const Matrix& Z, bool) {
-    shape(A_, Z.size1(), Z.size2());
+    ensure_shape(A_, Z.size1(), Z.size2());
     f.f_many(Z.data().data(), A_.data().data(), Z.data().size());
     return A_;
 }
@@ -118,8 +114,8 @@ const Matrix& BatchNorm::forward(const Matrix& X, bool training) {
         throw std::invalid_argument(
             "BatchNorm::forward: a training batch needs at least 2 samples, got " +
             std::to_string(B));
-    shape(x_hat_, B, n);
-    shape(Y_, B, n);
+    ensure_shape(x_hat_, B, n);
+    ensure_shape(Y_, B, n);
     inv_std_.resize(n, false);
     for (std::size_t j = 0; j < n; ++j) {
         double mean = running_mean(j), var = running_var(j);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "backprop/shape_check.hpp"
 
@@ -15,13 +16,14 @@ double batch_size(const Matrix& Y) {
 /// \f$\mathrm{logsumexp}(z) = m + \ln\sum_j e^{z_j - m}\f$ with \f$m = \max_j z_j\f$,
 /// for row \p i of \p Z.
 double logsumexp_row(const Matrix& Z, std::size_t i) {
+    if (Z.size2() == 0) throw std::invalid_argument("softmax: the logits have no columns");
     double m = Z(i, 0);
     for (std::size_t j = 1; j < Z.size2(); ++j)
         m = std::max(m, Z(i, j));
-    double sum = 0.0;
+    double sum = 0.0;  // at least 1: the largest logit's term is e^0
     for (std::size_t j = 0; j < Z.size2(); ++j)
         sum += std::exp(Z(i, j) - m);
-    return m + std::log(sum);
+    return m + std::log(std::max(sum, 1.0));
 }
 
 }  // namespace

@@ -9,11 +9,6 @@
 namespace backprop {
 namespace {
 
-/// Resizes \p m to rows x cols if it is not already (keeping its buffer between steps).
-void shape(Matrix& m, std::size_t rows, std::size_t cols) {
-    if (m.size1() != rows || m.size2() != cols) m.resize(rows, cols, false);
-}
-
 class VectorizedStep final : public MlpStep {
   public:
     explicit VectorizedStep(const Products& products) : products_(products) {}
@@ -30,7 +25,7 @@ class VectorizedStep final : public MlpStep {
             const Matrix& A_in = l == 0 ? X : A_[l - 1];
             const std::size_t n = p.W[l].size2();
             // Weighted sums: (B, n_{l-1}) x (n_{l-1}, n_l) -> (B, n_l), plus the bias.
-            shape(Z_[l], B, n);
+            ensure_shape(Z_[l], B, n);
             products_.A_B(A_in, p.W[l], Z_[l]);
             double* z = Z_[l].data().data();
             for (std::size_t s = 0; s < B; ++s)
@@ -38,7 +33,7 @@ class VectorizedStep final : public MlpStep {
                     z[s * n + j] += p.b[l](j);
             // Activations of the hidden layers; the output layer's logits are Z itself.
             if (l + 1 < L) {
-                shape(A_[l], B, n);
+                ensure_shape(A_[l], B, n);
                 p.hidden.f_many(Z_[l].data().data(), A_[l].data().data(), B * n);
             }
         }
@@ -74,7 +69,7 @@ class VectorizedStep final : public MlpStep {
             // Error sent back: (B, n_l) x (n_{l-1}, n_l)^T -> (B, n_{l-1})  (BP2, first half),
             // through the weights as they were in the forward pass.
             if (l > 0) {
-                shape(error_, B, p.W[l].size1());
+                ensure_shape(error_, B, p.W[l].size1());
                 products_.A_Bt(delta_, p.W[l], error_);
             }
             // Bias: the batch's errors, summed  (BP4)
@@ -91,7 +86,7 @@ class VectorizedStep final : public MlpStep {
                 products_.add_At_B(-learning_rate, A_in, delta_, descend->W[l]);
                 noalias(descend->b[l]) -= learning_rate * db;
             } else {
-                shape(g_.dJ_dW[l], p.W[l].size1(), p.W[l].size2());
+                ensure_shape(g_.dJ_dW[l], p.W[l].size1(), p.W[l].size2());
                 products_.At_B(A_in, delta_, g_.dJ_dW[l]);
             }
             if (l == 0) break;

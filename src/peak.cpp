@@ -29,9 +29,9 @@ constexpr int chains = 16;
 
 // 2 * lanes * chains * iterations operations; returns a value so that nothing is dropped.
 __attribute__((noinline)) double fma_chains(long iterations, double seed) {
-    Vec acc[chains];
+    Vec acc[chains] = {};
     for (int c = 0; c < chains; ++c)
-        acc[c] = Vec{} + seed * (c + 1);
+        acc[c] += seed * (c + 1);
     const Vec m = Vec{} + 0.999999, add = Vec{} + 1e-7;
     for (long i = 0; i < iterations; ++i)
         for (int c = 0; c < chains; ++c)

@@ -38,7 +38,7 @@ void A_Bt(const Matrix& A, const Matrix& B, Matrix& C) {
 // mini-batch (64x784 by 784x128 here: 35 instead of 68 GFLOP/s); planning for 32 KiB restores
 // it and changes nothing where L1 is 32 KiB. Measured in bench_gemm.
 const bool blocking_for_32k_l1 = [] {
-    constexpr std::ptrdiff_t l1 = 32 * 1024;
+    constexpr std::ptrdiff_t l1 = std::ptrdiff_t{32} * 1024;
     if (Eigen::l1CacheSize() > l1)
         Eigen::setCpuCacheSizes(l1, Eigen::l2CacheSize(), Eigen::l3CacheSize());
     return true;

@@ -216,8 +216,8 @@ StepTrace trace_step(const NetworkDescription& network) {
 std::vector<NamedValue> named_values(const NetworkDescription& network, const StepTrace& trace) {
     std::vector<NamedValue> values;
     const auto add = [&](std::string name, std::string formula, Stage stage, ValueForm form,
-                         Matrix value) {
-        values.push_back({std::move(name), std::move(formula), stage, form, std::move(value)});
+                         const Matrix& value) {
+        values.push_back({std::move(name), std::move(formula), stage, form, value});
     };
     const std::size_t L = network.layers.size(), B = network.batch_size();
     const auto input_name = [](std::size_t l) {

@@ -13,6 +13,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "backprop/divergence.hpp"
 #include "backprop/gradient_check.hpp"
 #include "backprop/loss.hpp"
 #include "backprop/mlp.hpp"
@@ -261,4 +262,59 @@ BOOST_AUTO_TEST_CASE(flop_counts) {
     BOOST_TEST(forward_flops({784, 128, 10}, 64) == 2.0 * 64 * (784 * 128 + 128 * 10));
     BOOST_TEST(backward_flops({784, 128, 10}, 64) ==
                2.0 * 64 * (784 * 128 + 128 * 10) + 2.0 * 64 * (128 * 10));
+}
+
+// Training that blows up is stopped with a message naming where and what to do.
+BOOST_AUTO_TEST_CASE(non_finite_losses_and_gradients_are_named) {
+    const TrainingPosition at{3, 7, 0.5};
+    const auto says = [](std::initializer_list<const char*> phrases) {
+        return [phrases](const DivergenceError& e) {
+            const std::string what = e.what();
+            BOOST_TEST_MESSAGE(what);
+            for (const char* phrase : phrases)
+                if (what.find(phrase) == std::string::npos) return false;
+            return true;
+        };
+    };
+    BOOST_CHECK_EXCEPTION(
+        require_finite_loss(std::nan(""), at), DivergenceError,
+        says({"epoch 3, batch 7", "the loss is NaN", "lower the learning rate", "it is 0.5"}));
+    BOOST_CHECK_EXCEPTION(require_finite_loss(HUGE_VAL, at), DivergenceError,
+                          says({"the loss is infinite"}));
+    BOOST_CHECK_NO_THROW(require_finite_loss(1e300, at));
+
+    const MlpParameters p = MlpParameters::random({3, 4, 2}, activations::sigmoid, 1);
+    MlpGradients g{p.W, p.b};
+    BOOST_CHECK_NO_THROW(require_finite_gradients(g, at));
+    g.dJ_db[1](1) = -HUGE_VAL;
+    BOOST_CHECK_EXCEPTION(require_finite_gradients(g, at), DivergenceError,
+                          says({"layer 2's bias b is infinite"}));
+    g.dJ_dW[0](2, 3) = std::nan("");
+    BOOST_CHECK_EXCEPTION(require_finite_gradients(g, at), DivergenceError,
+                          says({"layer 1's weights W is NaN"}));
+
+    std::vector<DenseGradients> dense(2);
+    dense[0].dJ_dW = Matrix(2, 2, 0.0);
+    dense[1].dJ_dW = Matrix(2, 1, 0.0);
+    dense[1].dJ_db = Vector(1, std::nan(""));
+    BOOST_CHECK_EXCEPTION(require_finite_gradients(dense, at), DivergenceError,
+                          says({"layer 2's bias b is NaN"}));
+}
+
+// The vectorized activations stay finite and exact at the extremes, as the scalar ones do.
+BOOST_AUTO_TEST_CASE(activations_of_many_values_stay_finite) {
+    const std::vector<double> z{-1e308, -800.0, -40.0, 0.0, 40.0, 800.0, 1e308};
+    for (const Activation& f : activations::all) {
+        std::vector<double> a(z.size());
+        f.f_many(z.data(), a.data(), z.size());
+        for (std::size_t i = 0; i < z.size(); ++i) {
+            BOOST_TEST_CONTEXT(f.name << " at " << z[i]) {
+                if (f.name == "sigmoid" || f.name == "tanh") BOOST_TEST(std::isfinite(a[i]));
+                // Agrees with the scalar reference to a few units in the last place.
+                const double reference = f.f(z[i]);
+                BOOST_TEST(std::abs(a[i] - reference) <=
+                           1e-15 * std::max(1.0, std::abs(reference)));
+            }
+        }
+    }
 }

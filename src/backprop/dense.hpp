@@ -41,10 +41,10 @@ struct DenseGradients {
 class Dense {
   public:
     /// A layer without bias, as in the article.
-    Dense(Matrix W, Activation f);
+    Dense(const Matrix& W, const Activation& f);
     /// A layer with bias \p b.
     /// \throws std::invalid_argument if \p b does not have one entry per column of \p W.
-    Dense(Matrix W, Vector b, Activation f);
+    Dense(const Matrix& W, const Vector& b, const Activation& f);
 
     std::size_t inputs() const { return W.size1(); }   ///< `in`
     std::size_t outputs() const { return W.size2(); }  ///< `out`

@@ -91,7 +91,9 @@ inline GradientComparison compare_gradients(std::span<const double> analytic,
 
 /// The same for two Matrix or two Vector gradients of the same shape.
 template <class Container>
-    requires requires(const Container& c) { c.data().data(); }
+requires requires(const Container& c) {
+    c.data().data();
+}
 GradientComparison compare_gradients(const Container& analytic, const Container& numeric,
                                      double tiny = 1e-12) {
     return compare_gradients(

@@ -57,7 +57,7 @@ class Layer {
 class Linear : public Layer {
   public:
     /// \throws std::invalid_argument if \p b does not have one entry per column of \p W.
-    Linear(Matrix W, Vector b);
+    Linear(const Matrix& W, const Vector& b);
     std::string description() const override;
     const Matrix& forward(const Matrix& X, bool training) override;
     Matrix backward(const Matrix& dJ_dY) override;
@@ -79,7 +79,7 @@ class Linear : public Layer {
 class ActivationLayer : public Layer {
   public:
     /// A layer applying \p f.
-    explicit ActivationLayer(Activation f) : f(f) {}
+    explicit ActivationLayer(const Activation& f) : f(f) {}
     std::string description() const override;
     const Matrix& forward(const Matrix& Z, bool training) override;
     Matrix backward(const Matrix& dJ_dA) override;

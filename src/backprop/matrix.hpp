@@ -45,6 +45,13 @@ inline Shape shape_of(const Matrix& m) {
     return {m.size1(), m.size2()};
 }
 
+/// Makes \p m a rows x cols matrix, keeping its buffer when it already is one, so that
+/// the matrices a training step writes into are allocated once, not once per step. The
+/// entries are left unspecified: the caller overwrites them.
+inline void ensure_shape(Matrix& m, std::size_t rows, std::size_t cols) {
+    if (m.size1() != rows || m.size2() != cols) m.resize(rows, cols, false);
+}
+
 /// A shape written for people, e.g. `2x3`.
 std::string to_string(Shape shape);
 

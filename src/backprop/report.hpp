@@ -8,8 +8,9 @@
 ///       z1 = W1ᵀ x            [  0.37000000   0.50000000   0.63000000 ]
 ///
 /// Matrices print one row per line, later rows under the first. Numbers print with a fixed
-/// number of decimals so that columns line up; the JSON output (see json.hpp) carries every
-/// value at full precision.
+/// number of decimals so that columns line up, or in scientific notation from a million on
+/// (a whole matrix in one notation); the JSON output (see json.hpp) carries every value at
+/// full precision.
 #pragma once
 
 #include <ostream>
@@ -41,15 +42,20 @@ class Report {
     void value(std::string_view label, double v);
     /// `label  number`, in scientific notation (for values spanning many magnitudes).
     void value_scientific(std::string_view label, double v);
-    /// `label  [ row 0 ]`, then each further row on its own line under the first.
+    /// `label  [ row 0 ]`, then each further row on its own line under the first; all entries
+    /// as wide as the widest, and in scientific notation if any is a million or more in
+    /// magnitude.
     void value(std::string_view label, const Matrix& m);
     /// `label  [ v_0 v_1 ... ]`.
     void value(std::string_view label, const Vector& v);
-    /// One number, formatted as value() formats it.
+    /// One number, formatted as value() formats it: fixed-point below a million in
+    /// magnitude, scientific from there.
     std::string number(double v) const;
 
   private:
     std::string padded(std::string_view label) const;
+    std::string fixed_point(double v) const;
+    std::string scientific(double v) const;
 
     std::ostream& out_;
     std::size_t label_width_;
