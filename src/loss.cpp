@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "backprop/shape_check.hpp"
 
@@ -13,10 +14,16 @@ double batch_size(const Matrix& Y) {
     return static_cast<double>(Y.size1());
 }
 
+/// Softmax needs at least one class: a row of logits without columns has no maximum.
+void require_classes(const char* operation, const Matrix& Z) {
+    if (Z.size2() == 0 && Z.size1() > 0)
+        throw std::invalid_argument(std::string(operation) + ": Z is " + to_string(shape_of(Z)) +
+                                    ": the logits need at least one column (one per class)");
+}
+
 /// \f$\mathrm{logsumexp}(z) = m + \ln\sum_j e^{z_j - m}\f$ with \f$m = \max_j z_j\f$,
-/// for row \p i of \p Z.
+/// for row \p i of \p Z, which has at least one column.
 double logsumexp_row(const Matrix& Z, std::size_t i) {
-    if (Z.size2() == 0) throw std::invalid_argument("softmax: the logits have no columns");
     double m = Z(i, 0);
     for (std::size_t j = 1; j < Z.size2(); ++j)
         m = std::max(m, Z(i, j));
@@ -67,6 +74,7 @@ Matrix binary_cross_entropy_gradient(const Matrix& Y, const Matrix& T) {
 }
 
 Matrix softmax(const Matrix& Z) {
+    require_classes("softmax", Z);
     Matrix P(Z.size1(), Z.size2());
     for (std::size_t i = 0; i < Z.size1(); ++i) {
         const double lse = logsumexp_row(Z, i);
@@ -78,6 +86,7 @@ Matrix softmax(const Matrix& Z) {
 
 double softmax_cross_entropy(const Matrix& Z, const Matrix& T) {
     require_same_shape("softmax_cross_entropy", "Z", Z, "T", T);
+    require_classes("softmax_cross_entropy", Z);
     double sum = 0.0;
     for (std::size_t i = 0; i < Z.size1(); ++i) {
         const double lse = logsumexp_row(Z, i);
@@ -91,6 +100,7 @@ double softmax_cross_entropy(const Matrix& Z, const Matrix& T) {
 // any probability) targets s = 1 and this is the familiar softmax(z) - t.
 Matrix softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T) {
     require_same_shape("softmax_cross_entropy_gradient", "Z", Z, "T", T);
+    require_classes("softmax_cross_entropy_gradient", Z);
     const Matrix P = softmax(Z);
     Matrix G(Z.size1(), Z.size2());
     for (std::size_t i = 0; i < Z.size1(); ++i) {

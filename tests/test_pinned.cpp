@@ -156,6 +156,14 @@ BOOST_AUTO_TEST_CASE(softmax_cross_entropy_of_known_logits) {
     BOOST_TEST(softmax_cross_entropy(big, row_vector({1.0, 0.0})) == 0.0);
     check("J of logits (1000, 0), target 1", softmax_cross_entropy(big, row_vector({0.0, 1.0})),
           1000.0L + std::log1p(std::exp(-1000.0L)));
+    // softmax(1000, 0) = (1, e^-1000) / (1 + e^-1000); e^-1000 ≈ 5e-435 is below the least
+    // double, so the true values round to exactly 1 and 0, and the gradient p - t to (1, -1).
+    const Matrix P_big = softmax(big);
+    BOOST_TEST(P_big(0, 0) == 1.0);
+    BOOST_TEST(P_big(0, 1) == 0.0);
+    const Matrix G_big = softmax_cross_entropy_gradient(big, row_vector({0.0, 1.0}));
+    BOOST_TEST(G_big(0, 0) == 1.0);
+    BOOST_TEST(G_big(0, 1) == -1.0);
 }
 
 BOOST_AUTO_TEST_CASE(sigmoid_is_finite_for_large_arguments) {

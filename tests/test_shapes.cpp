@@ -221,6 +221,17 @@ BOOST_DATA_TEST_CASE(matching_shapes_do_not_throw, bdata::make(elementwise_names
     }
 }
 
+// Softmax of a row with no logits has no maximum to subtract: named, not read out of bounds.
+BOOST_AUTO_TEST_CASE(softmax_needs_a_column) {
+    const Matrix none(2, 0);
+    BOOST_CHECK_EXCEPTION(softmax(none), std::invalid_argument,
+                          (MessageNames{"softmax", {"Z is 2x0", "at least one column"}}));
+    BOOST_CHECK_EXCEPTION(softmax_cross_entropy(none, none), std::invalid_argument,
+                          (MessageNames{"softmax_cross_entropy", {"Z is 2x0"}}));
+    BOOST_CHECK_EXCEPTION(softmax_cross_entropy_gradient(none, none), std::invalid_argument,
+                          (MessageNames{"softmax_cross_entropy_gradient", {"Z is 2x0"}}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // =======================================================================================
