@@ -42,7 +42,7 @@ install_missing() {
     local sudo=()
     if ((EUID != 0)); then sudo=(sudo); fi
     "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${missing[@]}"
 }
 
@@ -64,7 +64,8 @@ static_analysis() {
     mapfile -t sources < <(git ls-files 'src/*.cpp' 'chapters/*.cpp' 'tools/*.cpp' 2>/dev/null ||
         find src chapters tools -name '*.cpp')
     run-clang-tidy -quiet -p build/release -j "$(nproc)" "${sources[@]}" > build/clang-tidy.log 2>&1 ||
-        { grep -E 'warning:|error:' build/clang-tidy.log; echo "clang-tidy: findings above"; return 1; }
+        { grep -E 'warning:|error:' build/clang-tidy.log || tail -n 40 build/clang-tidy.log
+          echo "clang-tidy: findings above"; return 1; }
     echo "clang-tidy: ${#sources[@]} files, no findings"
     cppcheck --quiet --error-exitcode=1 --std=c++20 --language=c++ --inline-suppr \
         --enable=warning,performance,portability \

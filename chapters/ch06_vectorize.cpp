@@ -19,6 +19,7 @@
 // By default the chapter times 6 400 samples per implementation and scales the time to a
 // 60 000-sample epoch; --samples 60000 times a whole epoch.
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <random>

@@ -13,16 +13,20 @@
 //
 // The data is shuffled with a fixed seed each epoch, so the same flags give the same numbers.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <numeric>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <boost/random/mersenne_twister.hpp>
-#include <boost/random/uniform_int_distribution.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
@@ -48,15 +52,6 @@ struct EpochRecord {
     std::size_t epoch;
     double learning_rate, train_loss, train_accuracy, test_loss, test_accuracy, seconds;
 };
-
-// Shuffles \p order in place (Fisher-Yates), with Boost.Random so that every platform draws
-// the same permutation from the same seed.
-void shuffle(std::vector<std::size_t>& order, boost::random::mt19937_64& generator) {
-    for (std::size_t i = order.size(); i > 1; --i) {
-        boost::random::uniform_int_distribution<std::size_t> pick(0, i - 1);
-        std::swap(order[i - 1], order[pick(generator)]);
-    }
-}
 
 // The confusion matrix for people: true classes down, predicted across.
 void print_confusion(Report& report, const Evaluation& e, const std::vector<std::string>& names) {
@@ -211,10 +206,10 @@ int main(int argc, char** argv) {
         std::vector<std::size_t> order(train.size());
         std::iota(order.begin(), order.end(), 0);
         boost::random::mt19937_64 shuffler(seed);
+        const Schedule lr_schedule = schedule_named(schedule);
         Matrix X, T;
         for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
-            const double lr =
-                learning_rate_at(schedule_named(schedule), learning_rate, epoch, epochs);
+            const double lr = learning_rate_at(lr_schedule, learning_rate, epoch, epochs);
             shuffle(order, shuffler);
             ProgressBar progress(fmt::format("epoch {:>2}/{}", epoch + 1, epochs), train.size());
             double loss_sum = 0;
@@ -228,11 +223,8 @@ int main(int argc, char** argv) {
                 const double loss = softmax_cross_entropy(logits, T);  // the batch's mean loss
                 require_finite_loss(loss, at);  // stop at once if training has blown up
                 loss_sum += loss * double(n);
-                for (std::size_t s = 0; s < n; ++s) {  // the running accuracy
-                    const auto row = boost::numeric::ublas::row(logits, s);
-                    const auto guess = std::max_element(row.begin(), row.end()) - row.begin();
-                    correct += T(s, static_cast<std::size_t>(guess)) == 1.0;
-                }
+                for (std::size_t s = 0; s < n; ++s)  // the running accuracy
+                    correct += T(s, predicted_class(logits, s)) == 1.0;
                 const MlpGradients& gradients = step->backward(p, T);  // backward
                 require_finite_gradients(gradients, at);
                 optimizer.step(p, gradients, lr);  // the update

@@ -26,6 +26,7 @@
 
 #include "backprop/activation.hpp"
 #include "backprop/cli.hpp"
+#include "backprop/divergence.hpp"
 #include "backprop/json.hpp"
 #include "backprop/linalg.hpp"
 #include "backprop/loss.hpp"
@@ -231,6 +232,7 @@ int main(int argc, char** argv) {
             for (std::size_t step = 0; step < steps; ++step) {
                 const Matrix& Y = network.forward(X);  // (4, 1), all four points at once
                 loss.push_back(binary_cross_entropy(Y, T));
+                require_finite_loss(loss.back(), {step + 1, 1, learning_rate});
                 const auto gradients = network.backward(binary_cross_entropy_gradient(Y, T));
                 sgd_step(network, gradients, learning_rate);
             }

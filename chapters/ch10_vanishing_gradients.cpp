@@ -16,6 +16,7 @@
 //   - a residual connection h ← h + f(Wh + b) gives the gradient a path around every layer:
 //     ∂J/∂h picks up ∂J/∂h of the layer above unchanged.
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -25,12 +26,13 @@
 
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/normal_distribution.hpp>
-#include <boost/random/uniform_int_distribution.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "backprop/cli.hpp"
 #include "backprop/dataset.hpp"
+#include "backprop/divergence.hpp"
+#include "backprop/evaluate.hpp"
 #include "backprop/layers.hpp"
 #include "backprop/loss.hpp"
 #include "backprop/report.hpp"
@@ -120,10 +122,8 @@ double accuracy(Sequential& net, const Dataset& data) {
         std::iota(indices.begin(), indices.end(), start);
         fill_batch(data, indices, X, T);
         const Matrix& Y = net.forward(X, false);
-        for (std::size_t s = 0; s < Y.size1(); ++s) {
-            const auto r = row(Y, s);
-            correct += T(s, std::size_t(std::max_element(r.begin(), r.end()) - r.begin())) == 1.0;
-        }
+        for (std::size_t s = 0; s < Y.size1(); ++s)
+            correct += T(s, predicted_class(Y, s)) == 1.0;
     }
     return double(correct) / double(data.size());
 }
@@ -191,14 +191,14 @@ int main(int argc, char** argv) {
             std::iota(order.begin(), order.end(), 0);
             Matrix X, T;
             for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
-                for (std::size_t i = order.size(); i > 1; --i)  // shuffle (Fisher-Yates)
-                    std::swap(order[i - 1],
-                              order[boost::random::uniform_int_distribution<std::size_t>(
-                                  0, i - 1)(generator)]);
+                shuffle(order, generator);
                 for (std::size_t start = 0; start + 1 < order.size(); start += batch) {
                     const std::size_t n = std::min(batch, order.size() - start);
                     fill_batch(train, std::span(order).subspan(start, n), X, T);
-                    net.backward(softmax_cross_entropy_gradient(net.forward(X, true), T));
+                    const Matrix& Y = net.forward(X, true);
+                    require_finite_loss(softmax_cross_entropy(Y, T),
+                                        {epoch + 1, start / batch + 1, learning_rate});
+                    net.backward(softmax_cross_entropy_gradient(Y, T));
                     net.sgd_step(learning_rate);
                 }
                 norms[v].push_back(gradient_norms(net, X_measure, T_measure));

@@ -4,6 +4,9 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <utility>
+
+#include <boost/random/uniform_int_distribution.hpp>
 
 namespace backprop {
 
@@ -53,6 +56,13 @@ Dataset load_split(const std::filesystem::path& directory, const std::string& pr
     return data;
 }
 
+void shuffle(std::vector<std::size_t>& order, boost::random::mt19937_64& generator) {
+    for (std::size_t i = order.size(); i > 1; --i) {
+        boost::random::uniform_int_distribution<std::size_t> pick(0, i - 1);
+        std::swap(order[i - 1], order[pick(generator)]);
+    }
+}
+
 void fill_batch(const Dataset& data, std::span<const std::size_t> indices, Matrix& X, Matrix& T) {
     const std::size_t samples = data.size();
     const std::size_t features = data.features();
@@ -79,8 +89,8 @@ void fill_batch(const Dataset& data, std::span<const std::size_t> indices, Matri
     }
 
     const std::size_t batch = indices.size();
-    if (X.size1() != batch || X.size2() != features) X.resize(batch, features, false);
-    if (T.size1() != batch || T.size2() != classes) T.resize(batch, classes, false);
+    ensure_shape(X, batch, features);
+    ensure_shape(T, batch, classes);
     double* x = X.data().data();
     double* t = T.data().data();
     for (std::size_t s = 0; s < batch; ++s) {

@@ -2,12 +2,19 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
 
 #include "backprop/loss.hpp"
 
 namespace backprop {
 
+std::size_t predicted_class(const Matrix& logits, std::size_t s) {
+    const auto row = boost::numeric::ublas::row(logits, s);
+    return static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin());
+}
+
 Evaluation evaluate(MlpStep& step, const MlpParameters& p, const Dataset& data, std::size_t batch) {
+    if (batch == 0) throw std::invalid_argument("evaluate: the batch size must be at least 1");
     Evaluation result;
     result.confusion.assign(data.classes, std::vector<std::size_t>(data.classes, 0));
     result.predicted.resize(data.size());
@@ -23,9 +30,7 @@ Evaluation evaluate(MlpStep& step, const MlpParameters& p, const Dataset& data, 
         const Matrix& logits = step.forward(p, X);
         loss_sum += softmax_cross_entropy(logits, T) * static_cast<double>(end - start);
         for (std::size_t s = 0; s < logits.size1(); ++s) {
-            const auto row = boost::numeric::ublas::row(logits, s);
-            const auto predicted =
-                static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin());
+            const std::size_t predicted = predicted_class(logits, s);
             const std::size_t label = data.labels[start + s];
             result.predicted[start + s] = static_cast<std::uint8_t>(predicted);
             ++result.confusion[label][predicted];

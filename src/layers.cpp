@@ -25,7 +25,8 @@ std::span<const double> span_of(const Vector& v) {
 
 // ---- Linear ---------------------------------------------------------------------------
 
-Linear::Linear(const Matrix& W_, const Vector& b_) : W(W_), b(b_) {
+Linear::Linear(const Matrix& W_, const Vector& b_)
+    : W(W_), b(b_), dJ_dW(W_.size1(), W_.size2(), 0.0), dJ_db(b_.size(), 0.0) {
     if (b.size() != W.size2())
         throw std::invalid_argument("Linear: b has " + std::to_string(b.size()) +
                                     " entries but W (" + to_string(shape_of(W)) + ") has " +
@@ -109,11 +110,13 @@ const Matrix& BatchNorm::forward(const Matrix& X, bool training) {
     const std::size_t B = X.size1(), n = X.size2();
     if (n != gamma.size())
         throw std::invalid_argument("BatchNorm::forward: X is " + to_string(shape_of(X)) +
-                                    " but the layer has " + std::to_string(n) + " features");
+                                    " but the layer has " + std::to_string(gamma.size()) +
+                                    " features");
     if (training && B < 2)
         throw std::invalid_argument(
             "BatchNorm::forward: a training batch needs at least 2 samples, got " +
             std::to_string(B));
+    last_forward_in_training_ = training;
     ensure_shape(x_hat_, B, n);
     ensure_shape(Y_, B, n);
     inv_std_.resize(n, false);
@@ -143,6 +146,11 @@ const Matrix& BatchNorm::forward(const Matrix& X, bool training) {
 
 Matrix BatchNorm::backward(const Matrix& dJ_dY) {
     require_same_shape("BatchNorm::backward", "dJ/dY", dJ_dY, "Y", Y_);
+    // The gradient below differentiates through the batch's own statistics.
+    if (!last_forward_in_training_)
+        throw std::logic_error(
+            "BatchNorm::backward: the last forward was not in training mode; backward needs "
+            "the batch statistics of a training forward");
     const std::size_t B = dJ_dY.size1(), n = dJ_dY.size2();
     Matrix dJ_dX(B, n);
     for (std::size_t j = 0; j < n; ++j) {

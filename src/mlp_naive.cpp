@@ -19,8 +19,8 @@ class NaiveStep final : public MlpStep {
         Z_.resize(L);
         A_.resize(L);
         for (std::size_t l = 0; l < L; ++l) {
-            Z_[l].resize(B, p.W[l].size2(), false);
-            A_[l].resize(B, p.W[l].size2(), false);
+            ensure_shape(Z_[l], B, p.W[l].size2());
+            ensure_shape(A_[l], B, p.W[l].size2());
         }
         for (std::size_t s = 0; s < B; ++s) {  // one sample at a time
             for (std::size_t l = 0; l < L; ++l) {
@@ -40,7 +40,7 @@ class NaiveStep final : public MlpStep {
     }
 
     const MlpGradients& backward(const MlpParameters& p, const Matrix& T) override {
-        detail::check_targets(name(), Z_.empty() ? Matrix() : Z_.back(), T);
+        detail::check_targets(name(), Z_, T);
         const std::size_t B = T.size1(), L = p.W.size();
         g_.dJ_dW.resize(L);
         g_.dJ_db.resize(L);

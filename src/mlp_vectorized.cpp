@@ -58,7 +58,7 @@ class VectorizedStep final : public MlpStep {
     /// gradient step on \p descend (the same parameters as \p p) layer by layer instead.
     void propagate(const MlpParameters& p, const Matrix& T, MlpParameters* descend,
                    double learning_rate) {
-        detail::check_targets(name(), Z_.empty() ? Matrix() : Z_.back(), T);
+        detail::check_targets(name(), Z_, T);
         const std::size_t B = T.size1(), L = p.W.size();
         g_.dJ_dW.resize(L);
         g_.dJ_db.resize(L);

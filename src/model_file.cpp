@@ -2,6 +2,7 @@
 // writes it byte by byte (never a host struct), so it reads the same on any machine.
 #include "backprop/model_file.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cerrno>

@@ -38,6 +38,13 @@ void SgdMomentum::step(MlpParameters& p, const MlpGradients& g, double learning_
             velocity_W_.emplace_back(p.W[l].size1(), p.W[l].size2(), 0.0);
             velocity_b_.emplace_back(p.b[l].size(), 0.0);
         }
+    // The velocities belong to the model of the first step; another model needs its own.
+    if (velocity_W_.size() != L)
+        throw std::invalid_argument(
+            "SgdMomentum::step: the velocities are for " + std::to_string(velocity_W_.size()) +
+            " layers, the parameters have " + std::to_string(L) + " (one optimizer per model)");
+    for (std::size_t l = 0; l < L; ++l)
+        require_same_shape("SgdMomentum::step", "velocity of W", velocity_W_[l], "W", p.W[l]);
     // v <- mu v - eta (g + lambda W);  theta <- theta + v, as plain loops (they vectorize).
     for (std::size_t l = 0; l < L; ++l) {
         double* W = p.W[l].data().data();

@@ -91,17 +91,18 @@ const std::vector<Products>& available_products() {
 }
 
 const Products& products_named(std::string_view name) {
-    std::string valid;
-    for (const Products& p : available_products()) {
+    for (const Products& p : available_products())
         if (p.name == name) return p;
+    std::string valid;
+    for (const Products& p : available_products())
         valid += (valid.empty() ? "" : ", ") + std::string(p.name);
-    }
     throw std::invalid_argument("unknown product engine '" + std::string(name) +
                                 "'; this build has: " + valid);
 }
 
 const Products& fastest_products() {
-    return products_named(BACKPROP_FASTEST_PRODUCTS);
+    static const Products& fastest = products_named(BACKPROP_FASTEST_PRODUCTS);  // looked up once
+    return fastest;
 }
 
 }  // namespace backprop

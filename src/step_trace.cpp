@@ -112,17 +112,6 @@ Matrix loss_gradient(LossFormula loss, const Matrix& Y, const Matrix& T) {
     return {};
 }
 
-/// Requires every entry of \p m to be finite.
-void require_finite(const std::string& name, const Matrix& m) {
-    for (std::size_t i = 0; i < m.size1(); ++i)
-        for (std::size_t j = 0; j < m.size2(); ++j)
-            if (!std::isfinite(m(i, j)))
-                fail(
-                    fmt::format("{}[{}][{}] is {}: the numbers overflow double precision "
-                                "(make the weights or inputs smaller)",
-                                name, i, j, m(i, j)));
-}
-
 std::string elementwise_derivative(const std::string& activation, std::size_t l) {
     const std::string a = fmt::format("a{}", l);
     if (activation == "sigmoid") return fmt::format("σ'(z{}) = {} (1 − {})", l, a, a);
@@ -153,14 +142,6 @@ std::string loss_formula_text(LossFormula loss) {
             return "−Σ t ln y";
     }
     return "";
-}
-
-double step_loss(const NetworkDescription& network) {
-    std::vector<LayerStep> steps;
-    forward(network, steps);
-    const LossFormula loss = loss_formula(network);
-    check_loss_domain(loss, steps.back().a, network.T);
-    return loss_value(loss, steps.back(), network.T);
 }
 
 StepTrace trace_step(const NetworkDescription& network) {
@@ -199,17 +180,15 @@ StepTrace trace_step(const NetworkDescription& network) {
         if (l > 0) g = matmul_A_Bt(step.delta, layer.W);
     }
 
-    if (!std::isfinite(trace.J))
-        fail(fmt::format("J is {}: the numbers overflow double precision", trace.J));
-    for (std::size_t l = 0; l < trace.layers.size(); ++l) {
-        const LayerStep& step = trace.layers[l];
-        const std::size_t n = l + 1;
-        require_finite(fmt::format("z{}", n), step.z);
-        require_finite(fmt::format("a{}", n), step.a);
-        require_finite(fmt::format("delta{}", n), step.delta);
-        require_finite(fmt::format("dJ_dW{}", n), step.dJ_dW);
-        require_finite(fmt::format("dJ_db{}", n), row_of(step.dJ_db));
-    }
+    // Every value the calculator shows, named as its JSON names it, must be a number.
+    for (const NamedValue& value : named_values(network, trace))
+        for (std::size_t i = 0; i < value.value.size1(); ++i)
+            for (std::size_t j = 0; j < value.value.size2(); ++j)
+                if (!std::isfinite(value.value(i, j)))
+                    fail(
+                        fmt::format("{} is {}: the numbers overflow double precision "
+                                    "(make the weights, inputs or learning rate smaller)",
+                                    entry_name(value, i, j), value.value(i, j)));
     return trace;
 }
 

@@ -744,6 +744,21 @@ BOOST_AUTO_TEST_CASE(invalid_json_names_line_and_column) {
     require_error("{\"x\": 1, \"x\": 2}", {"the field 'x' appears twice"});
 }
 
+// Numbers that overflow are named entry by entry, as the JSON output names them. One ReLU
+// neuron, squared error, target 0: z = x w, delta = z, dJ/dw = x z, w_new = w - α x z.
+BOOST_AUTO_TEST_CASE(an_overflow_names_the_entry) {
+    // x w = 1e300 · 1e300 is beyond the largest double (about 1.8e308).
+    require_error(
+        R"({"layers": [{"activation": "relu", "W": [[1e300]]}], "x": [1e300], "t": [0],
+            "loss": "mse", "learning_rate": 0.1})",
+        {"z1[0] is inf", "overflow double precision"});
+    // Everything up to the update is finite (z = 1e10, dJ/dw = 1e20), but α dJ/dw = 1e328.
+    require_error(
+        R"({"layers": [{"activation": "relu", "W": [[1]]}], "x": [1e10], "t": [0],
+            "loss": "mse", "learning_rate": 1e308})",
+        {"W1_new[0][0] is -inf", "learning rate smaller"});
+}
+
 BOOST_AUTO_TEST_CASE(a_file_that_cannot_be_read) {
     const ProgramResult missing = run_program(program, {"/nonexistent/network.json"});
     BOOST_TEST(missing.exit_status == 2);

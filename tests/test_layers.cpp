@@ -4,6 +4,7 @@
 // pass against its definition.
 #define BOOST_TEST_MODULE layers
 #include <cmath>
+#include <exception>
 #include <memory>
 #include <random>
 #include <string>
@@ -23,6 +24,15 @@ namespace data = boost::unit_test::data;
 namespace {
 
 constexpr double tolerance = 1e-7;  // see gradient_check.hpp
+
+/// A predicate for BOOST_CHECK_EXCEPTION: the message contains \p phrase.
+auto says(std::string phrase) {
+    return [phrase](const std::exception& e) {
+        const bool found = std::string(e.what()).find(phrase) != std::string::npos;
+        BOOST_TEST(found, "'" << phrase << "' is not in: " << e.what());
+        return found;
+    };
+}
 
 Matrix random_matrix(std::size_t rows, std::size_t cols, std::mt19937_64& g, double scale = 1.0) {
     std::uniform_real_distribution<double> u(-scale, scale);
@@ -160,6 +170,12 @@ BOOST_AUTO_TEST_CASE(batch_norm_standardises_each_feature) {
         boost::test_tools::tolerance(1e-12));
     BOOST_CHECK_THROW(bn.forward(Matrix(1, 3, 0.0), true), std::invalid_argument);
     BOOST_CHECK_THROW(bn.forward(Matrix(4, 2, 0.0), true), std::invalid_argument);
+    BOOST_CHECK_EXCEPTION(bn.forward(Matrix(4, 2, 0.0), true), std::invalid_argument,
+                          says("X is 4x2 but the layer has 3 features"));
+    // Backward differentiates through the batch statistics: it needs a training forward.
+    bn.forward(x, false);
+    BOOST_CHECK_EXCEPTION(bn.backward(Matrix(2, 3, 0.0)), std::logic_error,
+                          says("the last forward was not in training mode"));
 }
 
 // The skip connection passes the gradient through unchanged when the block's is zero.
@@ -179,9 +195,30 @@ BOOST_AUTO_TEST_CASE(shapes_are_checked) {
     Linear l(Matrix(3, 2, 0.0), Vector(2, 0.0));
     BOOST_CHECK_THROW(l.forward(Matrix(4, 5, 0.0), true), std::invalid_argument);
     BOOST_CHECK_THROW(l.backward(Matrix(4, 2, 0.0)), std::logic_error);
+    BOOST_CHECK_EXCEPTION(l.backward(Matrix(4, 2, 0.0)), std::logic_error,
+                          says("Linear::backward: called before forward"));
     BOOST_CHECK_THROW(Linear(Matrix(3, 2), Vector(3)), std::invalid_argument);
     std::vector<std::unique_ptr<Layer>> block;
     block.push_back(std::make_unique<Linear>(Matrix(3, 2, 0.0), Vector(2, 0.0)));
     Residual r(std::move(block));
     BOOST_CHECK_THROW(r.forward(Matrix(4, 3, 0.0), true), std::invalid_argument);
+}
+
+// Before any backward the gradients are zero, so a step changes nothing (and reads nothing
+// out of bounds).
+BOOST_AUTO_TEST_CASE(a_step_before_backward_changes_nothing) {
+    std::mt19937_64 g(6);
+    std::vector<std::unique_ptr<Layer>> layers;
+    layers.push_back(linear(3, 2, g));
+    layers.push_back(std::make_unique<BatchNorm>(2));
+    Sequential net(std::move(layers));
+    std::vector<double> before;
+    for (ParameterView& p : net.parameters())
+        before.insert(before.end(), p.value.begin(), p.value.end());
+    net.sgd_step(0.5);
+    std::vector<double> after;
+    for (ParameterView& p : net.parameters())
+        after.insert(after.end(), p.value.begin(), p.value.end());
+    BOOST_TEST(before.size() == 3u * 2 + 2 + 2 + 2);  // W, b, gamma, beta
+    BOOST_TEST(after == before, boost::test_tools::per_element());
 }

@@ -233,6 +233,11 @@ BOOST_AUTO_TEST_CASE(steps_check_shapes_and_order) {
         BOOST_TEST_CONTEXT(name) {
             const auto step = make_step(name);
             BOOST_CHECK_THROW(step->backward(p, Matrix(1, 2, 0.0)), std::logic_error);
+            BOOST_CHECK_EXCEPTION(
+                step->backward(p, Matrix(1, 2, 0.0)), std::logic_error,
+                [](const std::logic_error& e) {
+                    return std::string(e.what()).ends_with("::backward: called before forward");
+                });
             BOOST_CHECK_EXCEPTION(step->forward(p, Matrix(5, 3)), std::invalid_argument,
                                   [](const std::invalid_argument& e) {
                                       const std::string what = e.what();
@@ -241,6 +246,39 @@ BOOST_AUTO_TEST_CASE(steps_check_shapes_and_order) {
                                   });
             step->forward(p, Matrix(5, 4, 0.5));
             BOOST_CHECK_THROW(step->backward(p, Matrix(5, 3)), std::invalid_argument);
+        }
+    }
+}
+
+// Parameters whose layers do not fit one another are named before anything is read.
+BOOST_AUTO_TEST_CASE(steps_check_the_parameters_fit_together) {
+    const auto names = [](std::initializer_list<const char*> phrases) {
+        return [phrases](const std::invalid_argument& e) {
+            const std::string what = e.what();
+            BOOST_TEST_MESSAGE(what);
+            for (const char* phrase : phrases)
+                if (what.find(phrase) == std::string::npos) return false;
+            return true;
+        };
+    };
+    const MlpParameters good = MlpParameters::random({4, 3, 2}, activations::sigmoid, 1);
+    const Matrix X(5, 4, 0.5);
+    for (std::string_view name : step_names()) {
+        BOOST_TEST_CONTEXT(name) {
+            const auto step = make_step(name);
+            MlpParameters p = good;
+            p.b.pop_back();
+            BOOST_CHECK_EXCEPTION(step->forward(p, X), std::invalid_argument,
+                                  names({"::forward", "2 weight matrices but 1 bias vectors"}));
+            p = good;
+            p.W[1] = Matrix(4, 2, 0.0);
+            BOOST_CHECK_EXCEPTION(step->forward(p, X), std::invalid_argument,
+                                  names({"::forward", "W1", "4x3", "W2", "4x2"}));
+            p = good;
+            p.b[1] = Vector(3, 0.0);
+            BOOST_CHECK_EXCEPTION(step->forward(p, X), std::invalid_argument,
+                                  names({"::forward", "b2 has 3 entries but W2 (3x2) has 2"}));
+            BOOST_CHECK_NO_THROW(step->forward(good, X));
         }
     }
 }

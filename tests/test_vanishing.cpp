@@ -81,6 +81,7 @@ BOOST_AUTO_TEST_CASE(norms_are_reported_per_hidden_layer_and_epoch) {
             for (const json& norm : n["init_norms"])
                 BOOST_TEST(norm.get<double>() > 0.0);
             BOOST_TEST(n["test_accuracy"].get<double>() >= 0.0);
+            BOOST_TEST(n["test_accuracy"].get<double>() <= 1.0);  // a fraction, not garbage
         }
     }
 }

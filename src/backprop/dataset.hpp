@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/random/mersenne_twister.hpp>
+
 #include "backprop/idx.hpp"
 #include "backprop/matrix.hpp"
 
@@ -31,6 +33,10 @@ struct Dataset {
 ///   of samples (the message names both files and both counts).
 Dataset load_split(const std::filesystem::path& directory, const std::string& prefix,
                    std::size_t classes = 10);
+
+/// Shuffles \p order in place (Fisher-Yates), with Boost.Random so that every platform draws
+/// the same permutation from the same seed: the order of an epoch's samples.
+void shuffle(std::vector<std::size_t>& order, boost::random::mt19937_64& generator);
 
 /// The mini-batch of the samples \p indices: `X` `(B, features)` holds the pixels scaled to
 /// [0, 1], `T` `(B, classes)` the one-hot labels. Both are resized as needed.

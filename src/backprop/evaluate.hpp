@@ -21,7 +21,12 @@ struct Evaluation {
     std::vector<std::uint8_t> predicted;  ///< the predicted class of every sample
 };
 
+/// The class sample \p s is put in: the column of the largest logit in row \p s (the first,
+/// if several are equal).
+std::size_t predicted_class(const Matrix& logits, std::size_t s);
+
 /// Runs \p step's forward pass over all of \p data in batches of \p batch samples.
+/// \throws std::invalid_argument if \p batch is 0.
 Evaluation evaluate(MlpStep& step, const MlpParameters& p, const Dataset& data,
                     std::size_t batch = 1000);
 

@@ -41,7 +41,8 @@ class Layer {
     virtual ~Layer() = default;
     /// What the layer is, for people: `"Linear 784x30"`, `"BatchNorm 30"`.
     virtual std::string description() const = 0;
-    /// `(B, in) -> (B, out)`. \p training selects batch statistics in BatchNorm.
+    /// `(B, in) -> (B, out)`. \p training selects batch statistics in BatchNorm. \p X must
+    /// stay alive and unchanged until backward (layers may keep a reference to it).
     virtual const Matrix& forward(const Matrix& X, bool training) = 0;
     /// Given \f$\partial J/\partial Y\f$ for the last forward, stores the parameter gradients
     /// and returns \f$\partial J/\partial X\f$.
@@ -66,8 +67,8 @@ class Linear : public Layer {
 
     Matrix W;      ///< weights `(in, out)`
     Vector b;      ///< bias `(out)`
-    Matrix dJ_dW;  ///< after backward
-    Vector dJ_db;  ///< after backward
+    Matrix dJ_dW;  ///< after backward; zero before
+    Vector dJ_db;  ///< after backward; zero before
 
   private:
     const Matrix* X_ = nullptr;
@@ -108,6 +109,7 @@ class BatchNorm : public Layer {
     std::string description() const override;
     /// \throws std::invalid_argument in training with a batch of one sample (no variance).
     const Matrix& forward(const Matrix& X, bool training) override;
+    /// \throws std::logic_error unless the last forward was in training mode.
     Matrix backward(const Matrix& dJ_dY) override;
     std::vector<ParameterView> parameters() override;
     std::span<const double> shift_gradient() const override;
@@ -121,6 +123,7 @@ class BatchNorm : public Layer {
 
   private:
     double epsilon_, momentum_;
+    bool last_forward_in_training_ = false;
     Matrix x_hat_, Y_;
     Vector inv_std_;
 };

@@ -24,6 +24,7 @@
 // clang-format on
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 

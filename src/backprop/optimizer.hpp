@@ -26,7 +26,8 @@ class SgdMomentum {
 
     /// One step with learning rate \f$\eta\f$ = \p learning_rate. The velocities start at zero
     /// and take the parameters' shapes at the first step.
-    /// \throws std::invalid_argument if \p g does not fit \p p.
+    /// \throws std::invalid_argument if \p g does not fit \p p, or \p p is not shaped like the
+    ///   model of the first step.
     void step(MlpParameters& p, const MlpGradients& g, double learning_rate);
 
   private:

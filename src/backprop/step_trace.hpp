@@ -85,10 +85,6 @@ struct StepTrace {
 ///   overflows.
 StepTrace trace_step(const NetworkDescription& network);
 
-/// The loss alone (the forward pass): \f$J\f$ as trace_step computes it, for finite
-/// differences. \throws DescriptionError as trace_step.
-double step_loss(const NetworkDescription& network);
-
 /// Which step of the calculation a named value belongs to.
 enum class Stage {
     given,     ///< the description's own values: x, t, W, b

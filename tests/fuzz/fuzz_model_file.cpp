@@ -1,5 +1,6 @@
 // Fuzz target: the model-file loader. Any input must give a valid model or a ModelFileError;
 // a model it accepts must run (a forward pass) and save again to exactly the same bytes.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
