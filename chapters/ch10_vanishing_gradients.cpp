@@ -93,19 +93,43 @@ Sequential build(const Variant& v, std::size_t inputs, std::size_t classes,
 }
 //! [build]
 
+// The running averages of a network's BatchNorm layers, kept aside: a training-mode forward
+// moves them, and a measurement must leave the network as it found it.
+class RunningStatistics {
+  public:
+    explicit RunningStatistics(Sequential& net) {
+        for (auto& layer : net.layers)
+            if (auto* bn = dynamic_cast<BatchNorm*>(layer.get()))
+                kept_.push_back({bn, bn->running_mean, bn->running_var});
+    }
+    void restore() const {
+        for (const Kept& k : kept_) {
+            k.layer->running_mean = k.mean;
+            k.layer->running_var = k.var;
+        }
+    }
+
+  private:
+    struct Kept {
+        BatchNorm* layer;
+        Vector mean, var;
+    };
+    std::vector<Kept> kept_;
+};
+
 //! [measure]
 // ‖∂J/∂b‖ of every hidden layer (β for a batch-normalized one), for the mean loss over the
 // batch (X, T): the measure of how fast each layer learns.
 std::vector<double> gradient_norms(Sequential& net, const Matrix& X, const Matrix& T) {
+    const RunningStatistics before(net);  // measuring must not change the network
     net.backward(softmax_cross_entropy_gradient(net.forward(X, true), T));
+    before.restore();
     std::vector<double> norms;
     for (std::size_t i = 0; i + 1 < net.layers.size(); ++i) {
-        // The shift of a hidden layer: its BatchNorm's beta if it has one, else its bias.
-        const Layer& layer = *net.layers[i];
-        const bool normalized =
-            i + 1 < net.layers.size() && dynamic_cast<const BatchNorm*>(net.layers[i + 1].get());
-        if (dynamic_cast<const ActivationLayer*>(&layer) || normalized) continue;
-        const auto g = layer.shift_gradient();
+        // The shift of a hidden layer: its BatchNorm's beta if it has one, else its bias
+        // (activations have none).
+        const auto g = net.layers[i]->shift_gradient();
+        if (g.empty() || dynamic_cast<const BatchNorm*>(net.layers[i + 1].get())) continue;
         norms.push_back(std::sqrt(std::inner_product(g.begin(), g.end(), g.begin(), 0.0)));
     }
     return norms;

@@ -177,49 +177,6 @@ std::span<const double> BatchNorm::shift_gradient() const {
     return span_of(dJ_dbeta);
 }
 
-// ---- Residual -------------------------------------------------------------------------------
-
-Residual::Residual(std::vector<std::unique_ptr<Layer>> block_) : block(std::move(block_)) {
-    if (block.empty()) throw std::invalid_argument("Residual: the block has no layers");
-}
-
-std::string Residual::description() const {
-    std::string text = "Residual(";
-    for (std::size_t i = 0; i < block.size(); ++i)
-        text += (i ? " -> " : "") + block[i]->description();
-    return text + ")";
-}
-
-const Matrix& Residual::forward(const Matrix& X, bool training) {
-    const Matrix* h = &X;
-    for (auto& layer : block)
-        h = &layer->forward(*h, training);
-    require_same_shape("Residual::forward", "F(X)", *h, "X", X);
-    Y_ = X + *h;  // Y = X + F(X)
-    return Y_;
-}
-
-Matrix Residual::backward(const Matrix& dJ_dY) {
-    Matrix g = dJ_dY;
-    for (std::size_t i = block.size(); i-- > 0;)
-        g = block[i]->backward(g);
-    return dJ_dY + g;  // the skip path adds dJ/dY itself
-}
-
-std::vector<ParameterView> Residual::parameters() {
-    std::vector<ParameterView> all;
-    for (auto& layer : block)
-        for (ParameterView& p : layer->parameters())
-            all.push_back(p);
-    return all;
-}
-
-std::span<const double> Residual::shift_gradient() const {
-    for (const auto& layer : block)
-        if (!layer->shift_gradient().empty()) return layer->shift_gradient();
-    return {};
-}
-
 // ---- Sequential -----------------------------------------------------------------------------
 
 Sequential::Sequential(std::vector<std::unique_ptr<Layer>> layers_) : layers(std::move(layers_)) {
@@ -252,6 +209,38 @@ void Sequential::sgd_step(double learning_rate) {
     for (ParameterView& p : parameters())
         for (std::size_t i = 0; i < p.value.size(); ++i)
             p.value[i] -= learning_rate * p.gradient[i];
+}
+
+// ---- Residual -------------------------------------------------------------------------------
+
+Residual::Residual(std::vector<std::unique_ptr<Layer>> block_) : block(std::move(block_)) {}
+
+std::string Residual::description() const {
+    std::string text = "Residual(";
+    for (std::size_t i = 0; i < block.layers.size(); ++i)
+        text += (i ? " -> " : "") + block.layers[i]->description();
+    return text + ")";
+}
+
+const Matrix& Residual::forward(const Matrix& X, bool training) {
+    const Matrix& F = block.forward(X, training);
+    require_same_shape("Residual::forward", "F(X)", F, "X", X);
+    Y_ = X + F;  // Y = X + F(X)
+    return Y_;
+}
+
+Matrix Residual::backward(const Matrix& dJ_dY) {
+    return dJ_dY + block.backward(dJ_dY);  // the skip path adds dJ/dY itself
+}
+
+std::vector<ParameterView> Residual::parameters() {
+    return block.parameters();
+}
+
+std::span<const double> Residual::shift_gradient() const {
+    for (const auto& layer : block.layers)
+        if (!layer->shift_gradient().empty()) return layer->shift_gradient();
+    return {};
 }
 
 }  // namespace backprop

@@ -98,18 +98,23 @@ double softmax_cross_entropy(const Matrix& Z, const Matrix& T) {
 
 // For targets t that sum to s per row, dJ/dz_k = s * softmax(z)_k - t_k; with one-hot (or
 // any probability) targets s = 1 and this is the familiar softmax(z) - t.
-Matrix softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T) {
+void softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T, Matrix& G) {
     require_same_shape("softmax_cross_entropy_gradient", "Z", Z, "T", T);
     require_classes("softmax_cross_entropy_gradient", Z);
-    const Matrix P = softmax(Z);
-    Matrix G(Z.size1(), Z.size2());
+    ensure_shape(G, Z.size1(), Z.size2());
     for (std::size_t i = 0; i < Z.size1(); ++i) {
+        const double lse = logsumexp_row(Z, i);
         double s = 0.0;
         for (std::size_t k = 0; k < Z.size2(); ++k)
             s += T(i, k);
         for (std::size_t k = 0; k < Z.size2(); ++k)
-            G(i, k) = (s * P(i, k) - T(i, k)) / batch_size(Z);
+            G(i, k) = (s * std::exp(Z(i, k) - lse) - T(i, k)) / batch_size(Z);
     }
+}
+
+Matrix softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T) {
+    Matrix G;
+    softmax_cross_entropy_gradient(Z, T, G);
     return G;
 }
 

@@ -1,5 +1,6 @@
 #include "backprop/matrix.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace backprop {
@@ -27,6 +28,12 @@ Matrix matrix_from_rows(std::initializer_list<std::initializer_list<double>> row
 
 Matrix row_vector(std::initializer_list<double> values) {
     return matrix_from_rows({values});
+}
+
+Matrix as_row(const Vector& v) {
+    Matrix m(1, v.size());
+    std::copy(v.begin(), v.end(), m.data().begin());
+    return m;
 }
 
 }  // namespace backprop

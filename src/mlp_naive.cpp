@@ -1,6 +1,7 @@
 // The naive step: the article's way of thinking, one sample and one neuron at a time.
-#include <cmath>
+#include <vector>
 
+#include "backprop/loss.hpp"
 #include "backprop/mlp.hpp"
 
 #include "mlp_checks.hpp"
@@ -17,10 +18,10 @@ class NaiveStep final : public MlpStep {
         const std::size_t B = X.size1(), L = p.W.size();
         X_ = &X;
         Z_.resize(L);
-        A_.resize(L);
+        A_.resize(L - 1);  // the hidden layers' activations; the output layer's are its logits
         for (std::size_t l = 0; l < L; ++l) {
             ensure_shape(Z_[l], B, p.W[l].size2());
-            ensure_shape(A_[l], B, p.W[l].size2());
+            if (l + 1 < L) ensure_shape(A_[l], B, p.W[l].size2());
         }
         for (std::size_t s = 0; s < B; ++s) {  // one sample at a time
             for (std::size_t l = 0; l < L; ++l) {
@@ -32,7 +33,7 @@ class NaiveStep final : public MlpStep {
                     for (std::size_t i = 0; i < W.size1(); ++i)
                         z += a_in(s, i) * W(i, j);
                     Z_[l](s, j) = z;
-                    A_[l](s, j) = output_layer ? z : p.hidden.f(z);
+                    if (!output_layer) A_[l](s, j) = p.hidden.f(z);
                 }
             }
         }
@@ -48,19 +49,13 @@ class NaiveStep final : public MlpStep {
             g_.dJ_dW[l] = Matrix(p.W[l].size1(), p.W[l].size2(), 0.0);
             g_.dJ_db[l] = Vector(p.W[l].size2(), 0.0);
         }
+        // Output errors, (softmax(z) - t) / B for every sample (BP1 for softmax with
+        // cross-entropy); the loop below takes them one sample at a time.
+        softmax_cross_entropy_gradient(Z_.back(), T, output_error_);
         std::vector<double> delta, delta_before;
         for (std::size_t s = 0; s < B; ++s) {
-            // Output error of this sample: (softmax(z) sum(t) - t) / B.
-            const Matrix& z = Z_.back();
-            const std::size_t K = z.size2();
-            double m = z(s, 0), sum = 0.0, t_sum = 0.0;
-            for (std::size_t k = 1; k < K; ++k)
-                m = std::max(m, z(s, k));
-            for (std::size_t k = 0; k < K; ++k)
-                sum += std::exp(z(s, k) - m), t_sum += T(s, k);
-            delta.assign(K, 0.0);
-            for (std::size_t k = 0; k < K; ++k)
-                delta[k] = (t_sum * std::exp(z(s, k) - m) / sum - T(s, k)) / double(B);
+            const auto error = boost::numeric::ublas::row(output_error_, s);
+            delta.assign(error.begin(), error.end());
 
             for (std::size_t l = L; l-- > 0;) {
                 const Matrix& a_in = l == 0 ? *X_ : A_[l - 1];
@@ -88,6 +83,7 @@ class NaiveStep final : public MlpStep {
   private:
     const Matrix* X_ = nullptr;
     std::vector<Matrix> Z_, A_;  // per layer, (B, n_l)
+    Matrix output_error_;        // (B, n_L)
     MlpGradients g_;
 };
 

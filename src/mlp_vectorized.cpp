@@ -63,7 +63,7 @@ class VectorizedStep final : public MlpStep {
         g_.dJ_dW.resize(L);
         g_.dJ_db.resize(L);
         // Output error: softmax(Z) - T, over B (BP1 for softmax with cross-entropy).
-        delta_ = softmax_cross_entropy_gradient(Z_.back(), T);
+        softmax_cross_entropy_gradient(Z_.back(), T, delta_);
         for (std::size_t l = L; l-- > 0;) {
             const Matrix& A_in = l == 0 ? *X_ : A_[l - 1];
             // Error sent back: (B, n_l) x (n_{l-1}, n_l)^T -> (B, n_{l-1})  (BP2, first half),

@@ -297,10 +297,7 @@ Vector vector_at(const json& v, const std::string& path, const std::string& entr
 Matrix samples_at(const json& v, const std::string& path, const std::string& entry_is, bool& flat) {
     flat = !(v.is_array() && !v.empty() && v[0].is_array());
     if (!flat) return rows_at(v, path, "one per sample", entry_is);
-    const Vector values = vector_at(v, path, entry_is);
-    Matrix m(1, values.size());
-    std::copy(values.begin(), values.end(), m.data().begin());
-    return m;
+    return as_row(vector_at(v, path, entry_is));
 }
 
 /// How an entry of samples is named: t[1] for one sample written flat, t[0][1] for rows.

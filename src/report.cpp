@@ -90,9 +90,7 @@ void Report::value(std::string_view label, const Matrix& m) {
 }
 
 void Report::value(std::string_view label, const Vector& v) {
-    Matrix one_row(1, v.size());
-    std::copy(v.begin(), v.end(), one_row.data().begin());
-    value(label, one_row);
+    value(label, as_row(v));
 }
 
 }  // namespace backprop

@@ -34,12 +34,6 @@ Matrix elementwise(double (*f)(double), const Matrix& Z) {
     return out;
 }
 
-Matrix row_of(const Vector& v) {
-    Matrix m(1, v.size());
-    std::copy(v.begin(), v.end(), m.data().begin());
-    return m;
-}
-
 /// The forward pass: z and a of every layer.
 void forward(const NetworkDescription& network, std::vector<LayerStep>& steps) {
     const Matrix* input = &network.X;
@@ -213,7 +207,7 @@ std::vector<NamedValue> named_values(const NetworkDescription& network, const St
         add(fmt::format("W{}", l), fmt::format("W{}", l), Stage::given, ValueForm::matrix,
             network.layers[l - 1].W);
         add(fmt::format("b{}", l), fmt::format("b{}", l), Stage::given, ValueForm::vector,
-            row_of(network.layers[l - 1].b));
+            as_row(network.layers[l - 1].b));
     }
 
     // Forward.
@@ -276,14 +270,14 @@ std::vector<NamedValue> named_values(const NetworkDescription& network, const St
         add(fmt::format("dJ_db{}", l),
             B == 1 ? fmt::format("dJ_db{} = delta{}", l, l)
                    : fmt::format("dJ_db{} = Σ over samples of delta{}", l, l),
-            Stage::gradient, ValueForm::vector, row_of(step.dJ_db));
+            Stage::gradient, ValueForm::vector, as_row(step.dJ_db));
     }
     for (std::size_t l = 1; l <= L; ++l) {
         const LayerStep& step = trace.layers[l - 1];
         add(fmt::format("W{}_new", l), fmt::format("W{0}_new = W{0} − α dJ_dW{0}", l),
             Stage::update, ValueForm::matrix, step.W_new);
         add(fmt::format("b{}_new", l), fmt::format("b{0}_new = b{0} − α dJ_db{0}", l),
-            Stage::update, ValueForm::vector, row_of(step.b_new));
+            Stage::update, ValueForm::vector, as_row(step.b_new));
     }
     return values;
 }

@@ -128,25 +128,6 @@ class BatchNorm : public Layer {
     Vector inv_std_;
 };
 
-/// A skip connection around a block: \f$Y = X + F(X)\f$, so that
-/// \f$\partial J/\partial X = \partial J/\partial Y + \partial J/\partial Y \cdot
-/// \partial F/\partial X\f$: the gradient reaches X undiminished, whatever F does to it.
-class Residual : public Layer {
-  public:
-    /// \p block must map `(B, n) -> (B, n)`.
-    explicit Residual(std::vector<std::unique_ptr<Layer>> block);
-    std::string description() const override;
-    const Matrix& forward(const Matrix& X, bool training) override;
-    Matrix backward(const Matrix& dJ_dY) override;
-    std::vector<ParameterView> parameters() override;
-    std::span<const double> shift_gradient() const override;
-
-    std::vector<std::unique_ptr<Layer>> block;  ///< F
-
-  private:
-    Matrix Y_;
-};
-
 /// Layers applied in order.
 class Sequential {
   public:
@@ -162,6 +143,26 @@ class Sequential {
     void sgd_step(double learning_rate);
 
     std::vector<std::unique_ptr<Layer>> layers;  ///< input side first
+};
+
+/// A skip connection around a block: \f$Y = X + F(X)\f$, so that
+/// \f$\partial J/\partial X = \partial J/\partial Y + \partial J/\partial Y \cdot
+/// \partial F/\partial X\f$: the gradient reaches X undiminished, whatever F does to it.
+class Residual : public Layer {
+  public:
+    /// \p block must map `(B, n) -> (B, n)`.
+    /// \throws std::invalid_argument if \p block is empty.
+    explicit Residual(std::vector<std::unique_ptr<Layer>> block);
+    std::string description() const override;
+    const Matrix& forward(const Matrix& X, bool training) override;
+    Matrix backward(const Matrix& dJ_dY) override;
+    std::vector<ParameterView> parameters() override;
+    std::span<const double> shift_gradient() const override;
+
+    Sequential block;  ///< F
+
+  private:
+    Matrix Y_;
 };
 
 }  // namespace backprop

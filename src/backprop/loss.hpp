@@ -40,5 +40,7 @@ double softmax_cross_entropy(const Matrix& Z, const Matrix& T);
 /// 1 (one-hot labels). For general targets it is \f$(s\,\mathrm{softmax}(Z) - T)/B\f$ with
 /// \f$s\f$ each row's sum of targets.
 Matrix softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T);
+/// The same, written into \p G (resized as needed): no allocation in a training loop.
+void softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T, Matrix& G);
 
 }  // namespace backprop

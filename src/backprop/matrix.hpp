@@ -62,4 +62,7 @@ Matrix matrix_from_rows(std::initializer_list<std::initializer_list<double>> row
 /// A one-row matrix: a single sample `(1, n)`.
 Matrix row_vector(std::initializer_list<double> values);
 
+/// The vector \p v as a one-row matrix `(1, n)`.
+Matrix as_row(const Vector& v);
+
 }  // namespace backprop
