@@ -47,12 +47,11 @@ install_missing() {
 }
 
 run_chapters() {
-    local bin=build/release/chapters
-    for chapter in ch01_neuron ch02_forward ch03_loss ch04_gradients ch05_training \
-        ch06_vectorize ch07_fashion_mnist ch08_activations ch09_learning_rate \
-        ch10_vanishing_gradients errata; do
-        printf '\n\033[1m$ %s\033[0m\n\n' "$bin/$chapter"
-        "$bin/$chapter"
+    # Every chapter program the build made, in chapter order, then the errata table.
+    local program
+    for program in build/release/chapters/ch[0-9][0-9]_* build/release/chapters/errata; do
+        printf '\n\033[1m$ %s\033[0m\n\n' "$program"
+        "$program"
     done
 }
 

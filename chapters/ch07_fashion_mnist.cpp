@@ -143,11 +143,7 @@ int main(int argc, char** argv) {
         //! [data]
         Dataset train = load_split(data_dir, "train");
         const Dataset test = load_split(data_dir, "t10k");
-        if (train_samples > 0 && train_samples < train.size()) {
-            train.labels.resize(train_samples);
-            train.images.count = train_samples;
-            train.images.pixels.resize(train_samples * train.features());
-        }
+        if (train_samples > 0) train.keep_first(train_samples);
         //! [data]
 
         //! [model]

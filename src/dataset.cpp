@@ -8,13 +8,13 @@
 
 #include <boost/random/uniform_int_distribution.hpp>
 
+#include "error_text.hpp"
+
 namespace backprop {
 
 namespace {
 
-std::string count_text(std::size_t n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
+using detail::count_text;
 
 /// `<directory>/<name>.gz` if it exists, else `<directory>/<name>`.
 /// \throws IdxError naming the directory and both names if neither exists.

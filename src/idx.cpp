@@ -16,9 +16,15 @@
 #include <utility>
 #include <zlib.h>
 
+#include "error_text.hpp"
+
 namespace backprop {
 
 namespace {
+
+using detail::count_text;
+using detail::errno_text;
+using detail::hex;
 
 // What a header may claim. MNIST holds 70 000 images of 28x28; these limits are far above any
 // real dataset and far below what would exhaust memory by accident.
@@ -49,16 +55,6 @@ constexpr Kind images_kind{"images", "image", 3, "pixels"};
 constexpr Kind labels_kind{"labels", "label", 1, "labels"};
 
 /// `1 byte`, `3 bytes`.
-std::string count_text(std::uint64_t n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
-std::string hex(std::uint32_t value, int digits) {
-    char text[16];
-    std::snprintf(text, sizeof text, "0x%0*x", digits, static_cast<unsigned>(value));
-    return text;
-}
-
 /// `images (3 dimensions)`.
 std::string kind_text(const Kind& kind) {
     return std::string(kind.name) + " (" + count_text(kind.dims, "dimension", "dimensions") + ")";
@@ -71,11 +67,6 @@ std::uint32_t big_endian_32(const std::uint8_t* bytes) {
 
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& what) {
     throw IdxError(path.string() + ": " + what);
-}
-
-std::string errno_text(int error) {
-    if (error == 0) return "input/output error";
-    return std::generic_category().message(error);
 }
 
 /// An open file, closed on every path out.

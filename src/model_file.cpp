@@ -20,9 +20,14 @@
 #include <vector>
 #include <zlib.h>
 
+#include "error_text.hpp"
+
 namespace backprop {
 
 namespace {
+
+using detail::errno_text;
+using detail::hex;
 
 // The limits the header documents.
 constexpr std::uint32_t max_name_length = 32;
@@ -34,10 +39,6 @@ constexpr std::uint64_t max_layer_size = std::uint64_t{1} << 24;
 constexpr std::uint64_t max_file_bytes = std::uint64_t{1} << 30;
 
 constexpr unsigned char magic[8] = {'B', 'P', 'M', 'L', 'P', '\0', '\r', '\n'};
-
-std::string errno_text(int error) {
-    return std::strerror(error);
-}
 
 /// `784-256-10`.
 std::string sizes_text(const std::vector<std::uint64_t>& sizes) {
@@ -81,12 +82,6 @@ std::string printable(std::string_view name) {
             text += escaped;
         }
     }
-    return text;
-}
-
-std::string hex32(std::uint32_t value) {
-    char text[16];
-    std::snprintf(text, sizeof text, "0x%08x", value);
     return text;
 }
 
@@ -193,9 +188,8 @@ std::vector<std::uint64_t> validate(const std::filesystem::path& path, const Mlp
 std::vector<unsigned char> serialize(const MlpParameters& p,
                                      const std::vector<std::uint64_t>& sizes) {
     const std::string_view name = p.hidden.name;
-    std::vector<unsigned char> out;
+    std::vector<unsigned char> out(std::begin(magic), std::end(magic));
     out.reserve(file_length(name.size(), sizes));
-    out.insert(out.end(), std::begin(magic), std::end(magic));
     put_u32(out, model_file_version);
     put_u32(out, static_cast<std::uint32_t>(name.size()));
     out.insert(out.end(), name.begin(), name.end());
@@ -460,8 +454,8 @@ MlpParameters load_model(const std::filesystem::path& path) {
     const std::uint32_t stored = get_u32(data + size - 4);
     const std::uint32_t computed = crc32_of(data, size - 4);
     if (stored != computed)
-        damaged(path, "checksum mismatch (stored " + hex32(stored) + ", computed " +
-                          hex32(computed) + "): the file is damaged");
+        damaged(path, "checksum mismatch (stored " + hex(stored) + ", computed " + hex(computed) +
+                          "): the file is damaged");
 
     MlpParameters p{{}, {}, hidden};
     for (std::size_t l = 1; l < sizes.size(); ++l) {

@@ -731,6 +731,28 @@ BOOST_AUTO_TEST_CASE(fill_batch_scales_and_one_hots) {
     BOOST_TEST(T.size1() == 0u);
 }
 
+// keep_first trims labels, count and pixels together, so fill_batch still accepts the data.
+BOOST_AUTO_TEST_CASE(keep_first_trims_everything_together) {
+    Dataset data;
+    data.images.count = 3;
+    data.images.rows = 1;
+    data.images.cols = 2;
+    data.images.pixels = {10, 11, 20, 21, 30, 31};
+    data.labels = {1, 2, 3};
+    data.keep_first(5);  // more than there are: nothing changes
+    BOOST_TEST(data.size() == 3u);
+    data.keep_first(2);
+    BOOST_TEST(data.size() == 2u);
+    BOOST_TEST(data.images.count == 2u);
+    BOOST_TEST(data.images.pixels == (std::vector<std::uint8_t>{10, 11, 20, 21}),
+               boost::test_tools::per_element());
+    BOOST_TEST(data.labels == (std::vector<std::uint8_t>{1, 2}), boost::test_tools::per_element());
+    Matrix X, T;
+    const std::vector<std::size_t> both{1, 0};
+    BOOST_CHECK_NO_THROW(fill_batch(data, both, X, T));
+    BOOST_TEST(X(0, 0) == 20 / 255.0);
+}
+
 BOOST_AUTO_TEST_CASE(fill_batch_rejects_indices_out_of_range) {
     Dataset data;
     data.images.count = 2;

@@ -176,10 +176,8 @@ nlohmann::json json_output(const std::string& source, const NetworkDescription& 
     nlohmann::json list = nlohmann::json::array();
     std::size_t correct = 0;
     for (const HandCheck& c : checks) {
-        // "quantity" repeats "entry": the book's aliases key a list by it, as for the errata.
         list.push_back({{"name", c.name},
                         {"entry", c.entry},
-                        {"quantity", c.entry},
                         {"given", c.given.value()},
                         {"given_text", c.given.text()},
                         {"computed", c.computed},

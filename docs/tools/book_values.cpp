@@ -77,10 +77,11 @@ void flatten(const std::string& name, const json& value, std::map<std::string, s
         for (const auto& [key, item] : value.items())
             flatten(name + "_" + identifier(key), item, out);
     } else if (value.is_array()) {
-        // Arrays of objects that name themselves are keyed by that name.
+        // Arrays of objects that name themselves are keyed by that name: the errata's
+        // quantities, the calculator's checked entries, anything else's name.
         const auto key = [&]() -> std::string {
             if (value.empty() || !value.front().is_object()) return "";
-            for (const char* k : {"quantity", "name"})
+            for (const char* k : {"quantity", "entry", "name"})
                 if (value.front().contains(k)) return k;
             return "";
         }();

@@ -24,6 +24,14 @@ struct Dataset {
 
     std::size_t size() const { return labels.size(); }                  ///< number of samples
     std::size_t features() const { return images.rows * images.cols; }  ///< pixels per image
+
+    /// Keeps only the first \p n samples (all of them if there are no more than \p n).
+    void keep_first(std::size_t n) {
+        if (n >= size()) return;
+        labels.resize(n);
+        images.count = n;
+        images.pixels.resize(n * features());
+    }
 };
 
 /// Loads one split of an MNIST-style directory: `<prefix>-images-idx3-ubyte` and
