@@ -19,10 +19,8 @@ namespace {
 
 /// How entry (i, j) of \p value is named in its JSON form: `J`, `z1[2]`, `W1_new[1][0]`.
 std::string entry_name(const NamedValue& value, std::size_t i, std::size_t j) {
-    const bool flat = value.form == ValueForm::vector ||
-                      (value.form == ValueForm::samples && value.value.size1() == 1);
     if (value.form == ValueForm::number) return value.name;
-    if (flat) return fmt::format("{}[{}]", value.name, j);
+    if (value.flat()) return fmt::format("{}[{}]", value.name, j);
     return fmt::format("{}[{}][{}]", value.name, i, j);
 }
 
@@ -163,7 +161,7 @@ StepTrace trace_step(const NetworkDescription& network) {
                     step.delta(s, k) = step.a(s, k) * (g(s, k) - dot);
             }
         } else {
-            step.da_dz = elementwise(activation_named(layer.activation).df, step.z);
+            step.da_dz = activation_named(layer.activation).derivative(step.z);
             step.delta = hadamard(g, *step.da_dz);
         }
         const Matrix& input = l == 0 ? network.X : trace.layers[l - 1].a;
@@ -335,8 +333,7 @@ std::vector<HandCheck> check_hand_values(const std::vector<NamedValue>& values,
             std::string expected;
             if (value.form == ValueForm::number)
                 expected = "a single number";
-            else if (value.form == ValueForm::vector ||
-                     (value.form == ValueForm::samples && R == 1))
+            else if (value.flat())
                 expected = fmt::format("{}x{}: a flat array of {}", R, C, C);
             else
                 expected = fmt::format("{}x{}: {} row{} of {}", R, C, R, R == 1 ? "" : "s", C);

@@ -60,11 +60,9 @@ nlohmann::json to_json(const NamedValue& value) {
         case ValueForm::number:
             return value.value(0, 0);
         case ValueForm::samples:
-            return value.value.size1() == 1 ? json_vector(value.value) : json_matrix(value.value);
         case ValueForm::matrix:
-            return json_matrix(value.value);
         case ValueForm::vector:
-            return json_vector(value.value);
+            return value.flat() ? json_vector(value.value) : json_matrix(value.value);
     }
     return nullptr;
 }

@@ -110,6 +110,11 @@ struct NamedValue {
     Stage stage;          ///< where in the calculation it belongs
     ValueForm form;       ///< how JSON writes it
     Matrix value;         ///< the value; a number or a vector is one row
+
+    /// Whether JSON writes it as one flat array: a vector, or the samples of a batch of one.
+    bool flat() const {
+        return form == ValueForm::vector || (form == ValueForm::samples && value.size1() == 1);
+    }
 };
 
 /// Every value of \p network and its \p trace in the order of the calculation: the given

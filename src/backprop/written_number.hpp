@@ -30,9 +30,6 @@ class WrittenNumber {
     const std::string& text() const { return text_; }
     /// The number's value.
     double value() const { return value_; }
-    /// The position of the last digit written, as a power of ten: -2 for `0.37`, 0 for `12`,
-    /// -2 for `3.7e-1`.
-    int last_digit_exponent() const { return last_digit_exponent_; }
     /// Half a unit in the last digit written: 0.005 for `0.37`.
     double half_unit() const;
     /// True if \p exact, rounded to the digits written, is this number:
