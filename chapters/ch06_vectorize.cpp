@@ -148,6 +148,9 @@ int main(int argc, char** argv) {
                 {"gflop_per_epoch", flops_per_step * double(epoch) / double(batch) / 1e9},
                 {"peak_gflops", peak.flops_per_second / 1e9},
                 {"peak_instruction", peak.instruction},
+                {"compiled_for", peak.compiled_for},
+                {"native", peak.native},
+                {"cpu_instruction", peak.cpu_instruction},
                 {"implementations", list}}))
             return 0;
 
@@ -160,6 +163,10 @@ int main(int argc, char** argv) {
                      flops_per_step * double(epoch) / double(batch) / 1e9);
         report.value(fmt::format("peak, GFLOP/s ({})", peak.instruction),
                      peak.flops_per_second / 1e9);
+        report.value("kernels compiled for", peak.compiled_for);
+        if (peak.cpu_instruction != peak.instruction)
+            report.value("this CPU has",
+                         fmt::format("{} (-DBACKPROP_NATIVE=ON to use it)", peak.cpu_instruction));
         report.section(
             fmt::format("Timed on {} samples per implementation, 1 thread", steps * batch));
         report.text(fmt::format("{:<12}{:>12}{:>10}{:>10}{:>10}{:>16}", "", "s/epoch", "GFLOP/s",

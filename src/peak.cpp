@@ -1,5 +1,6 @@
 // The FMA-throughput loop. Compiled with -ffp-contract=fast, so that a * m + c becomes one
-// fused multiply-add, and (with BACKPROP_NATIVE) -march=native.
+// fused multiply-add, and (with BACKPROP_NATIVE) for this CPU. The build defines
+// BACKPROP_COMPILED_FOR, its description of that target, and BACKPROP_NATIVE (1 or 0).
 #include "backprop/peak.hpp"
 
 #include <algorithm>
@@ -22,6 +23,17 @@ constexpr int bits = 128;
 constexpr const char* instruction = "SSE2 multiply and add";
 #endif
 constexpr int lanes = bits / 64;
+
+// The same names, for the instructions this CPU runs (GCC's and clang's CPUID builtins, which
+// also ask whether the operating system saves the wide registers).
+std::string cpu_instruction() {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return "AVX-512 FMA";
+    if (__builtin_cpu_supports("avx") && __builtin_cpu_supports("fma")) return "AVX2 FMA";
+    if (__builtin_cpu_supports("fma")) return "SSE FMA";
+    return "SSE2 multiply and add";
+}
+
 using Vec = double __attribute__((vector_size(bits / 8)));
 
 // Enough independent accumulators to hide the FMA latency (4 cycles) on two FMA ports.
@@ -58,7 +70,9 @@ PeakMeasurement measure_peak(double seconds) {
         best = std::max(best, flops / elapsed);
     }
     // sink is never 0 for these inputs; the test keeps the compiler from removing the loop.
-    return {sink != 0.0 ? best : 0.0, bits, instruction};
+    return {
+        sink != 0.0 ? best : 0.0, bits, instruction, BACKPROP_COMPILED_FOR, BACKPROP_NATIVE == 1,
+        cpu_instruction()};
 }
 
 }  // namespace backprop

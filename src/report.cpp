@@ -69,6 +69,10 @@ void Report::value_scientific(std::string_view label, double v) {
     out_ << padded(label) << "  " << scientific(v) << '\n';
 }
 
+void Report::value(std::string_view label, std::string_view text) {
+    out_ << padded(label) << "  " << text << '\n';
+}
+
 void Report::value(std::string_view label, const Matrix& m) {
     // One notation for the whole matrix, and every entry as wide as the widest, so that its
     // columns line up.

@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE chapters
 #include <cmath>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/test/data/monomorphic.hpp>
@@ -216,6 +217,18 @@ BOOST_AUTO_TEST_CASE(ch06_vectorize_json) {
                boost::test_tools::tolerance(1e-12));
     BOOST_TEST(j["peak_gflops"].get<double>() > 0.0);
     const double loss = list[0]["final_loss"].get<double>();
+    // What the kernels were compiled for, against the build's own setting (BACKPROP_NATIVE).
+    const auto peak_instruction = j["peak_instruction"].get<std::string>();
+    BOOST_TEST(j["native"].get<bool>() == (BACKPROP_NATIVE_BUILD == 1));
+    if (!BACKPROP_NATIVE_BUILD) {
+        // Portable x86-64 has SSE2 and no FMA, whatever the CPU has.
+        BOOST_TEST(j["compiled_for"].get<std::string>() == "portable x86-64");
+        BOOST_TEST(peak_instruction == "SSE2 multiply and add");
+    } else if (std::string_view(BACKPROP_NATIVE_FLAGS) == "-march=native") {
+        // Compiled for this CPU: the loop uses the widest multiply-add the CPU reports.
+        BOOST_TEST(j["compiled_for"].get<std::string>().starts_with("this CPU (-march=native: "));
+        BOOST_TEST(peak_instruction == j["cpu_instruction"].get<std::string>());
+    }
     for (const json& implementation : list) {
         BOOST_TEST_CONTEXT(implementation["name"].get<std::string>()) {
             // The same steps on the same data: the same loss, to rounding.

@@ -35,6 +35,17 @@ BOOST_AUTO_TEST_CASE(labels_are_padded_by_what_a_terminal_shows) {
                "  σ(z)" + std::string(4, ' ') + "  " + " 0.5000\n");
 }
 
+// A value in words starts where a number's field starts (its sign column), after the same
+// padded label and 2 spaces.
+BOOST_AUTO_TEST_CASE(a_value_in_words_starts_in_the_numbers_field) {
+    BOOST_TEST(printed([](Report& r) {
+                   r.value("σ(z)", 0.5);
+                   r.value("target", "portable x86-64");
+               }) ==
+               "  σ(z)       0.5000\n"
+               "  target    portable x86-64\n");
+}
+
 BOOST_AUTO_TEST_CASE(ordinary_numbers_are_fixed_point) {
     const Report r(std::cout, 8, 4);
     BOOST_TEST(r.number(0.0) == " 0.0000");

@@ -55,8 +55,8 @@ std::map<std::string, double> ratios(const json& j) {
 
 BOOST_TEST_GLOBAL_FIXTURE(Cleanup);
 
-BOOST_DATA_TEST_CASE(deep_sigmoid_gradients_vanish_and_the_fixes_restore_them, data::xrange(1, 6),
-                     seed) {
+BOOST_DATA_TEST_CASE(deep_sigmoid_gradients_vanish_and_the_fixes_restore_them,
+                     data::make({1, 2, 3, 4, 5}), seed) {
     const json j = run_json(chapter, {"--data", synthetic_data().string(), "--epochs", "0",
                                       "--seed", std::to_string(seed)});
     const auto r = ratios(j);

@@ -16,11 +16,18 @@ struct PeakMeasurement {
     double flops_per_second;  ///< double-precision floating-point operations per second
     int vector_bits;          ///< the SIMD width the loop was compiled for (64: scalar)
     std::string instruction;  ///< e.g. "AVX-512 FMA"
+    /// What the hot kernels (this loop, the Eigen engine, the activations on many values) were
+    /// compiled for: "this CPU (-march=native: znver3)", or "portable x86-64".
+    std::string compiled_for;
+    bool native;  ///< compiled for the building machine's CPU (the BACKPROP_NATIVE option)
+    /// The widest multiply-add this CPU runs, read from the CPU itself (CPUID): what the loop
+    /// would use if compiled for it. Differs from \ref instruction in a portable build.
+    std::string cpu_instruction;
 };
 
 /// Runs an FMA-throughput loop on this thread for about \p seconds and returns the best
-/// rate of several repetitions. Built with -march=native (BACKPROP_NATIVE), the loop uses
-/// the widest vectors this CPU has; otherwise those of the default target.
+/// rate of several repetitions. Built for this CPU (BACKPROP_NATIVE), the loop uses the
+/// widest vectors it has; built for portable x86-64, 128-bit SSE2 multiplies and adds.
 PeakMeasurement measure_peak(double seconds = 0.2);
 
 }  // namespace backprop

@@ -42,6 +42,8 @@ class Report {
     void value(std::string_view label, double v);
     /// `label  number`, in scientific notation (for values spanning many magnitudes).
     void value_scientific(std::string_view label, double v);
+    /// `label  text`: a value that is words, not a number, in the numbers' column.
+    void value(std::string_view label, std::string_view text);
     /// `label  [ row 0 ]`, then each further row on its own line under the first; all entries
     /// as wide as the widest, and in scientific notation if any is a million or more in
     /// magnitude.
