@@ -6,7 +6,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include "backprop/products.hpp"
+#include "backprop/core/products.hpp"
 
 namespace {
 

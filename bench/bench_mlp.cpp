@@ -10,7 +10,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include "backprop/mlp.hpp"
+#include "backprop/nn/mlp.hpp"
 
 namespace {
 

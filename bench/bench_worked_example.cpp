@@ -3,9 +3,9 @@
 // size the cost is all overhead (allocation, dispatch), not arithmetic.
 #include <benchmark/benchmark.h>
 
-#include "backprop/loss.hpp"
-#include "backprop/sgd.hpp"
-#include "backprop/worked_example.hpp"
+#include "backprop/nn/loss.hpp"
+#include "backprop/nn/worked_example.hpp"
+#include "backprop/train/sgd.hpp"
 
 namespace {
 

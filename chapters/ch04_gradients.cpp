@@ -20,14 +20,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "backprop/activation.hpp"
-#include "backprop/cli.hpp"
-#include "backprop/gradient_check.hpp"
-#include "backprop/json.hpp"
-#include "backprop/linalg.hpp"
-#include "backprop/loss.hpp"
-#include "backprop/report.hpp"
-#include "backprop/worked_example.hpp"
+#include "backprop/cli/cli.hpp"
+#include "backprop/cli/json.hpp"
+#include "backprop/cli/report.hpp"
+#include "backprop/core/activation.hpp"
+#include "backprop/core/linalg.hpp"
+#include "backprop/nn/loss.hpp"
+#include "backprop/nn/worked_example.hpp"
+#include "backprop/train/gradient_check.hpp"
 
 using namespace backprop;
 

@@ -17,13 +17,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "backprop/cli.hpp"
-#include "backprop/divergence.hpp"
-#include "backprop/json.hpp"
-#include "backprop/loss.hpp"
-#include "backprop/report.hpp"
-#include "backprop/sgd.hpp"
-#include "backprop/worked_example.hpp"
+#include "backprop/cli/cli.hpp"
+#include "backprop/cli/json.hpp"
+#include "backprop/cli/report.hpp"
+#include "backprop/nn/loss.hpp"
+#include "backprop/nn/worked_example.hpp"
+#include "backprop/train/divergence.hpp"
+#include "backprop/train/sgd.hpp"
 
 using namespace backprop;
 

@@ -29,10 +29,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "backprop/cli.hpp"
-#include "backprop/mlp.hpp"
-#include "backprop/peak.hpp"
-#include "backprop/report.hpp"
+#include "backprop/cli/cli.hpp"
+#include "backprop/cli/report.hpp"
+#include "backprop/core/peak.hpp"
+#include "backprop/nn/mlp.hpp"
 
 using namespace backprop;
 

@@ -31,17 +31,17 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
-#include "backprop/cli.hpp"
-#include "backprop/dataset.hpp"
-#include "backprop/divergence.hpp"
-#include "backprop/evaluate.hpp"
-#include "backprop/image_grid.hpp"
-#include "backprop/loss.hpp"
-#include "backprop/mlp.hpp"
-#include "backprop/model_file.hpp"
-#include "backprop/optimizer.hpp"
-#include "backprop/progress.hpp"
-#include "backprop/report.hpp"
+#include "backprop/cli/cli.hpp"
+#include "backprop/cli/progress.hpp"
+#include "backprop/cli/report.hpp"
+#include "backprop/data/dataset.hpp"
+#include "backprop/data/image_grid.hpp"
+#include "backprop/data/model_file.hpp"
+#include "backprop/nn/loss.hpp"
+#include "backprop/nn/mlp.hpp"
+#include "backprop/train/divergence.hpp"
+#include "backprop/train/evaluate.hpp"
+#include "backprop/train/optimizer.hpp"
 
 using namespace backprop;
 

@@ -26,14 +26,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "backprop/activation.hpp"
-#include "backprop/cli.hpp"
-#include "backprop/json.hpp"
-#include "backprop/linalg.hpp"
-#include "backprop/loss.hpp"
-#include "backprop/network.hpp"
-#include "backprop/report.hpp"
-#include "backprop/sgd.hpp"
+#include "backprop/cli/cli.hpp"
+#include "backprop/cli/json.hpp"
+#include "backprop/cli/report.hpp"
+#include "backprop/core/activation.hpp"
+#include "backprop/core/linalg.hpp"
+#include "backprop/nn/loss.hpp"
+#include "backprop/nn/network.hpp"
+#include "backprop/train/sgd.hpp"
 
 using namespace backprop;
 

@@ -29,13 +29,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "backprop/cli.hpp"
-#include "backprop/dataset.hpp"
-#include "backprop/divergence.hpp"
-#include "backprop/evaluate.hpp"
-#include "backprop/layers.hpp"
-#include "backprop/loss.hpp"
-#include "backprop/report.hpp"
+#include "backprop/cli/cli.hpp"
+#include "backprop/cli/report.hpp"
+#include "backprop/data/dataset.hpp"
+#include "backprop/nn/layers.hpp"
+#include "backprop/nn/loss.hpp"
+#include "backprop/train/divergence.hpp"
+#include "backprop/train/evaluate.hpp"
 
 using namespace backprop;
 

@@ -18,13 +18,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "backprop/activation.hpp"
-#include "backprop/cli.hpp"
-#include "backprop/linalg.hpp"
-#include "backprop/loss.hpp"
-#include "backprop/report.hpp"
-#include "backprop/worked_example.hpp"
-#include "backprop/written_number.hpp"
+#include "backprop/calculator/written_number.hpp"
+#include "backprop/cli/cli.hpp"
+#include "backprop/cli/report.hpp"
+#include "backprop/core/activation.hpp"
+#include "backprop/core/linalg.hpp"
+#include "backprop/nn/loss.hpp"
+#include "backprop/nn/worked_example.hpp"
 
 using namespace backprop;
 

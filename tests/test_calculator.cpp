@@ -23,8 +23,8 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
-#include "backprop/gradient_check.hpp"
-#include "backprop/matrix.hpp"
+#include "backprop/core/matrix.hpp"
+#include "backprop/train/gradient_check.hpp"
 
 #include "chapter_json.hpp"
 #include "pinned.hpp"

@@ -9,7 +9,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "backprop/dataset.hpp"
+#include "backprop/data/dataset.hpp"
 
 #include "chapter_json.hpp"
 

@@ -25,13 +25,13 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "backprop/activation.hpp"
-#include "backprop/dense.hpp"
-#include "backprop/gradient_check.hpp"
-#include "backprop/linalg.hpp"
-#include "backprop/loss.hpp"
-#include "backprop/matrix.hpp"
-#include "backprop/network.hpp"
+#include "backprop/core/activation.hpp"
+#include "backprop/core/linalg.hpp"
+#include "backprop/core/matrix.hpp"
+#include "backprop/nn/dense.hpp"
+#include "backprop/nn/loss.hpp"
+#include "backprop/nn/network.hpp"
+#include "backprop/train/gradient_check.hpp"
 
 namespace bdata = boost::unit_test::data;
 using namespace backprop;

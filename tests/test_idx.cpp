@@ -25,9 +25,9 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "backprop/dataset.hpp"
-#include "backprop/idx.hpp"
-#include "backprop/matrix.hpp"
+#include "backprop/core/matrix.hpp"
+#include "backprop/data/dataset.hpp"
+#include "backprop/data/idx.hpp"
 
 using namespace backprop;
 namespace fs = std::filesystem;

@@ -14,9 +14,9 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "backprop/gradient_check.hpp"
-#include "backprop/layers.hpp"
-#include "backprop/loss.hpp"
+#include "backprop/nn/layers.hpp"
+#include "backprop/nn/loss.hpp"
+#include "backprop/train/gradient_check.hpp"
 
 using namespace backprop;
 namespace data = boost::unit_test::data;

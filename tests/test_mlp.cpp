@@ -13,11 +13,11 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "backprop/divergence.hpp"
-#include "backprop/gradient_check.hpp"
-#include "backprop/loss.hpp"
-#include "backprop/mlp.hpp"
-#include "backprop/products.hpp"
+#include "backprop/core/products.hpp"
+#include "backprop/nn/loss.hpp"
+#include "backprop/nn/mlp.hpp"
+#include "backprop/train/divergence.hpp"
+#include "backprop/train/gradient_check.hpp"
 
 using namespace backprop;
 namespace data = boost::unit_test::data;

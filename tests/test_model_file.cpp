@@ -27,9 +27,9 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "backprop/activation.hpp"
-#include "backprop/mlp.hpp"
-#include "backprop/model_file.hpp"
+#include "backprop/core/activation.hpp"
+#include "backprop/data/model_file.hpp"
+#include "backprop/nn/mlp.hpp"
 
 using namespace backprop;
 namespace fs = std::filesystem;

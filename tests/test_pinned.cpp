@@ -6,13 +6,13 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "backprop/activation.hpp"
-#include "backprop/linalg.hpp"
-#include "backprop/loss.hpp"
-#include "backprop/network.hpp"
-#include "backprop/neuron.hpp"
-#include "backprop/sgd.hpp"
-#include "backprop/worked_example.hpp"
+#include "backprop/core/activation.hpp"
+#include "backprop/core/linalg.hpp"
+#include "backprop/nn/loss.hpp"
+#include "backprop/nn/network.hpp"
+#include "backprop/nn/neuron.hpp"
+#include "backprop/nn/worked_example.hpp"
+#include "backprop/train/sgd.hpp"
 
 #include "pinned.hpp"
 

@@ -10,7 +10,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "backprop/report.hpp"
+#include "backprop/cli/report.hpp"
 
 using namespace backprop;
 

@@ -18,15 +18,15 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "backprop/activation.hpp"
-#include "backprop/dense.hpp"
-#include "backprop/linalg.hpp"
-#include "backprop/loss.hpp"
-#include "backprop/matrix.hpp"
-#include "backprop/network.hpp"
-#include "backprop/neuron.hpp"
-#include "backprop/sgd.hpp"
-#include "backprop/worked_example.hpp"
+#include "backprop/core/activation.hpp"
+#include "backprop/core/linalg.hpp"
+#include "backprop/core/matrix.hpp"
+#include "backprop/nn/dense.hpp"
+#include "backprop/nn/loss.hpp"
+#include "backprop/nn/network.hpp"
+#include "backprop/nn/neuron.hpp"
+#include "backprop/nn/worked_example.hpp"
+#include "backprop/train/sgd.hpp"
 
 namespace bdata = boost::unit_test::data;
 using namespace backprop;

@@ -20,11 +20,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "backprop/cli.hpp"
-#include "backprop/json.hpp"
-#include "backprop/network_description.hpp"
-#include "backprop/report.hpp"
-#include "backprop/step_trace.hpp"
+#include "backprop/calculator/network_description.hpp"
+#include "backprop/calculator/step_trace.hpp"
+#include "backprop/cli/cli.hpp"
+#include "backprop/cli/json.hpp"
+#include "backprop/cli/report.hpp"
 
 using namespace backprop;
 

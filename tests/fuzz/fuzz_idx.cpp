@@ -3,8 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "backprop/dataset.hpp"
-#include "backprop/idx.hpp"
+#include "backprop/data/dataset.hpp"
+#include "backprop/data/idx.hpp"
 
 #include "fuzz_target.hpp"
 

@@ -7,8 +7,8 @@
 #include <iterator>
 #include <vector>
 
-#include "backprop/mlp.hpp"
-#include "backprop/model_file.hpp"
+#include "backprop/data/model_file.hpp"
+#include "backprop/nn/mlp.hpp"
 
 #include "fuzz_target.hpp"
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "backprop/network_description.hpp"
-#include "backprop/step_trace.hpp"
+#include "backprop/calculator/network_description.hpp"
+#include "backprop/calculator/step_trace.hpp"
 
 #include "fuzz_target.hpp"
 

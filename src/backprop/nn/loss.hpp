@@ -1,0 +1,46 @@
+/// \file
+/// \brief Loss functions \f$J\f$ and their gradients, side by side.
+///
+/// Every loss takes the network's output `Y` and the targets `T`, both `(batch, outputs)`,
+/// and returns the **mean over the batch** of the per-sample loss. Its gradient is
+/// therefore the per-sample gradient divided by the batch size B. For a single sample
+/// (B = 1) that is exactly the article's formula.
+///
+/// The target \f$t\f$ is a constant. So \f$\partial J/\partial y\f$ is a derivative with
+/// respect to \f$y\f$ alone; the article's \f$\partial J/\partial t \cdot
+/// \partial t/\partial y\f$ is a mistake (\f$\partial t/\partial y = 0\f$).
+#pragma once
+
+#include "backprop/core/matrix.hpp"
+
+namespace backprop {
+
+/// Mean squared error as the article defines it, per sample
+/// \f$J = \tfrac12 \sum_k (y_k - t_k)^2\f$, averaged over the batch.
+double mse(const Matrix& Y, const Matrix& T);
+/// \f$\partial J/\partial Y = (Y - T)/B\f$.
+Matrix mse_gradient(const Matrix& Y, const Matrix& T);
+
+/// Binary cross-entropy, per sample
+/// \f$J = -\sum_k \big(t_k \ln y_k + (1-t_k)\ln(1-y_k)\big)\f$, averaged over the batch.
+/// Needs \f$0 < y_k < 1\f$, as a sigmoid output gives.
+double binary_cross_entropy(const Matrix& Y, const Matrix& T);
+/// \f$\partial J/\partial Y = \frac{Y - T}{Y \odot (1 - Y)}/B\f$, elementwise.
+/// Multiplied by \f$\sigma'(z) = y(1-y)\f$ this becomes simply \f$(y - t)/B\f$.
+Matrix binary_cross_entropy_gradient(const Matrix& Y, const Matrix& T);
+
+/// Softmax of each row: \f$\hat y_k = e^{z_k} / \sum_j e^{z_j}\f$, computed as
+/// \f$e^{z_k - \max z}/\sum_j e^{z_j - \max z}\f$ so that large logits do not overflow.
+Matrix softmax(const Matrix& Z);
+/// Softmax followed by cross-entropy, per sample \f$J = -\sum_k t_k \ln \hat y_k\f$ with
+/// \f$\hat y = \mathrm{softmax}(z)\f$, averaged over the batch. Takes the **logits** `Z`,
+/// not probabilities, and uses \f$\ln \hat y_k = z_k - \mathrm{logsumexp}(z)\f$.
+double softmax_cross_entropy(const Matrix& Z, const Matrix& T);
+/// \f$\partial J/\partial Z = (\mathrm{softmax}(Z) - T)/B\f$ for targets whose rows sum to
+/// 1 (one-hot labels). For general targets it is \f$(s\,\mathrm{softmax}(Z) - T)/B\f$ with
+/// \f$s\f$ each row's sum of targets.
+Matrix softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T);
+/// The same, written into \p G (resized as needed): no allocation in a training loop.
+void softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T, Matrix& G);
+
+}  // namespace backprop

@@ -1,0 +1,42 @@
+/// \file
+/// \brief Stopping training the moment it blows up, instead of printing garbage.
+///
+/// With too large a learning rate the weights grow until a logit overflows; from then on the
+/// loss and every gradient are infinite or NaN, and so is everything computed from them,
+/// accuracy included. The training loops check each step's loss and gradients and stop at the
+/// first one that is not finite, with an error that says where and what to try.
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <vector>
+
+#include "backprop/nn/dense.hpp"
+#include "backprop/nn/mlp.hpp"
+
+namespace backprop {
+
+/// Training produced a loss or a gradient that is NaN or infinite.
+class DivergenceError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Where in training a check happens, for the message.
+struct TrainingPosition {
+    std::size_t epoch;     ///< 1-based
+    std::size_t batch;     ///< 1-based, within the epoch
+    double learning_rate;  ///< the rate in use, for the hint
+};
+
+/// \throws DivergenceError if \p loss is not finite, naming \p at.
+void require_finite_loss(double loss, const TrainingPosition& at);
+
+/// \throws DivergenceError naming \p at and the first layer (1-based) and parameter (W or b)
+///   with an entry that is not finite.
+void require_finite_gradients(const MlpGradients& g, const TrainingPosition& at);
+
+/// The same for the gradients of a Network of Dense layers.
+void require_finite_gradients(const std::vector<DenseGradients>& g, const TrainingPosition& at);
+
+}  // namespace backprop

@@ -1,0 +1,55 @@
+/// \file
+/// \brief Gradient descent with momentum and weight decay, and learning-rate schedules.
+///
+/// Plain SGD steps \f$\theta \leftarrow \theta - \eta\,\nabla J\f$. With momentum \f$\mu\f$ each
+/// parameter keeps a velocity, a running sum of past steps that decays by \f$\mu\f$ per step:
+/// \f[ v \leftarrow \mu v - \eta\,(\nabla J + \lambda W), \qquad \theta \leftarrow \theta + v. \f]
+/// Directions the gradient keeps pointing in build up speed (up to \f$1/(1-\mu)\f$ times a
+/// plain step); directions where it flips sign from step to step cancel out. Weight decay
+/// \f$\lambda\f$ adds \f$\tfrac{\lambda}{2}\lVert W\rVert^2\f$ to the loss, pulling every weight
+/// (not the biases) a little towards zero each step.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "backprop/nn/mlp.hpp"
+
+namespace backprop {
+
+/// SGD with momentum \f$\mu\f$ and weight decay \f$\lambda\f$ (\f$\mu = \lambda = 0\f$: plain SGD).
+class SgdMomentum {
+  public:
+    /// \throws std::invalid_argument unless \f$0 \le \mu < 1\f$ and \f$\lambda \ge 0\f$.
+    SgdMomentum(double momentum, double weight_decay);
+
+    /// One step with learning rate \f$\eta\f$ = \p learning_rate. The velocities start at zero
+    /// and take the parameters' shapes at the first step.
+    /// \throws std::invalid_argument if \p g does not fit \p p, or \p p is not shaped like the
+    ///   model of the first step.
+    void step(MlpParameters& p, const MlpGradients& g, double learning_rate);
+
+  private:
+    double momentum_, weight_decay_;
+    std::vector<Matrix> velocity_W_;
+    std::vector<Vector> velocity_b_;
+};
+
+/// How the learning rate changes over a run.
+enum class Schedule {
+    constant,  ///< \f$\eta_e = \eta\f$
+    step,      ///< \f$\eta\f$, then \f$\eta/10\f$ from half the epochs, \f$\eta/100\f$ from three
+               ///< quarters
+    cosine,    ///< \f$\eta_e = \tfrac{\eta}{2}\bigl(1 + \cos(\pi e / E)\bigr)\f$: smoothly from
+               ///< \f$\eta\f$ towards 0
+};
+
+/// The schedule called \p name (`constant`, `step`, `cosine`).
+/// \throws std::invalid_argument listing the valid names.
+Schedule schedule_named(std::string_view name);
+
+/// The learning rate of epoch \p epoch (0-based) of \p epochs under \p schedule.
+double learning_rate_at(Schedule schedule, double base, std::size_t epoch, std::size_t epochs);
+
+}  // namespace backprop

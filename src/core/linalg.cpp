@@ -1,0 +1,45 @@
+#include "backprop/core/linalg.hpp"
+
+#include <boost/numeric/ublas/operation.hpp>
+
+#include "backprop/core/shape_check.hpp"
+
+namespace backprop {
+
+namespace ublas = boost::numeric::ublas;
+
+Matrix matmul(const Matrix& A, const Matrix& B) {
+    require_product("matmul", "A", shape_of(A), "B", shape_of(B));
+    Matrix C(A.size1(), B.size2());  // (m, k) x (k, n) -> (m, n)
+    ublas::axpy_prod(A, B, C, true);
+    return C;
+}
+
+Matrix matmul_At_B(const Matrix& A, const Matrix& B) {
+    require_product("matmul_At_B", "A^T", shape_of(A).transposed(), "B", shape_of(B));
+    Matrix C(A.size2(), B.size2());  // (k, m)^T x (k, n) -> (m, n)
+    ublas::axpy_prod(ublas::trans(A), B, C, true);
+    return C;
+}
+
+Matrix matmul_A_Bt(const Matrix& A, const Matrix& B) {
+    require_product("matmul_A_Bt", "A", shape_of(A), "B^T", shape_of(B).transposed());
+    Matrix C(A.size1(), B.size1());  // (m, k) x (n, k)^T -> (m, n)
+    ublas::axpy_prod(A, ublas::trans(B), C, true);
+    return C;
+}
+
+Matrix hadamard(const Matrix& A, const Matrix& B) {
+    require_same_shape("hadamard", "A", A, "B", B);
+    return ublas::element_prod(A, B);
+}
+
+Vector column_sums(const Matrix& A) {
+    Vector sums(A.size2(), 0.0);
+    for (std::size_t i = 0; i < A.size1(); ++i)
+        for (std::size_t j = 0; j < A.size2(); ++j)
+            sums(j) += A(i, j);
+    return sums;
+}
+
+}  // namespace backprop

@@ -1,0 +1,108 @@
+#include "backprop/core/products.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include <boost/numeric/ublas/operation.hpp>
+
+#include "backprop/core/shape_check.hpp"
+
+namespace backprop {
+
+namespace ublas = boost::numeric::ublas;
+
+namespace detail {
+
+void check_product(std::string_view engine, std::string_view product, const Matrix& A,
+                   bool transpose_A, const Matrix& B, bool transpose_B, const Matrix& C) {
+    const std::string operation = std::string(engine) + " " + std::string(product);
+    const Shape a = transpose_A ? shape_of(A).transposed() : shape_of(A);
+    const Shape b = transpose_B ? shape_of(B).transposed() : shape_of(B);
+    require_product(operation, transpose_A ? "A^T" : "A", a, transpose_B ? "B^T" : "B", b);
+    require_shape(operation, "C", C, {a.rows, b.cols});
+}
+
+}  // namespace detail
+
+namespace {
+
+// uBLAS's expression template: each C(i, j) is the dot product of a row of A with a column
+// of B, walking B down a column, one cache line per entry.
+void prod_A_B(const Matrix& A, const Matrix& B, Matrix& C) {
+    detail::check_product("ublas_prod", "A_B", A, false, B, false, C);
+    noalias(C) = ublas::prod(A, B);
+}
+void prod_At_B(const Matrix& A, const Matrix& B, Matrix& C) {
+    detail::check_product("ublas_prod", "At_B", A, true, B, false, C);
+    noalias(C) = ublas::prod(ublas::trans(A), B);
+}
+void prod_A_Bt(const Matrix& A, const Matrix& B, Matrix& C) {
+    detail::check_product("ublas_prod", "A_Bt", A, false, B, true, C);
+    noalias(C) = ublas::prod(A, ublas::trans(B));
+}
+
+// axpy_prod: C's rows are built as sums of B's rows scaled by A's entries, in memory order.
+void axpy_A_B(const Matrix& A, const Matrix& B, Matrix& C) {
+    detail::check_product("ublas_axpy", "A_B", A, false, B, false, C);
+    ublas::axpy_prod(A, B, C, true);
+}
+void axpy_At_B(const Matrix& A, const Matrix& B, Matrix& C) {
+    detail::check_product("ublas_axpy", "At_B", A, true, B, false, C);
+    ublas::axpy_prod(ublas::trans(A), B, C, true);
+}
+void axpy_A_Bt(const Matrix& A, const Matrix& B, Matrix& C) {
+    detail::check_product("ublas_axpy", "A_Bt", A, false, B, true, C);
+    ublas::axpy_prod(A, ublas::trans(B), C, true);
+}
+
+// Without a fused form, the gradient is formed first and then added.
+void prod_add_At_B(double alpha, const Matrix& A, const Matrix& B, Matrix& C) {
+    Matrix G(C.size1(), C.size2());
+    prod_At_B(A, B, G);
+    noalias(C) += alpha * G;
+}
+void axpy_add_At_B(double alpha, const Matrix& A, const Matrix& B, Matrix& C) {
+    Matrix G(C.size1(), C.size2());
+    axpy_At_B(A, B, G);
+    noalias(C) += alpha * G;
+}
+
+}  // namespace
+
+#ifdef BACKPROP_HAVE_OPENBLAS
+extern const Products openblas_products;  // products_openblas.cpp
+#endif
+#ifdef BACKPROP_HAVE_EIGEN
+extern const Products eigen_products;  // products_eigen.cpp
+#endif
+
+const std::vector<Products>& available_products() {
+    static const std::vector<Products> engines{
+        {"ublas_prod", "uBLAS prod", prod_A_B, prod_At_B, prod_A_Bt, prod_add_At_B},
+        {"ublas_axpy", "uBLAS axpy_prod", axpy_A_B, axpy_At_B, axpy_A_Bt, axpy_add_At_B},
+#ifdef BACKPROP_HAVE_OPENBLAS
+        openblas_products,
+#endif
+#ifdef BACKPROP_HAVE_EIGEN
+        eigen_products,
+#endif
+    };
+    return engines;
+}
+
+const Products& products_named(std::string_view name) {
+    for (const Products& p : available_products())
+        if (p.name == name) return p;
+    std::string valid;
+    for (const Products& p : available_products())
+        valid += (valid.empty() ? "" : ", ") + std::string(p.name);
+    throw std::invalid_argument("unknown product engine '" + std::string(name) +
+                                "'; this build has: " + valid);
+}
+
+const Products& fastest_products() {
+    static const Products& fastest = products_named(BACKPROP_FASTEST_PRODUCTS);  // looked up once
+    return fastest;
+}
+
+}  // namespace backprop

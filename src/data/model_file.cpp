@@ -1,0 +1,486 @@
+// Saving and loading a trained MLP. The format is documented in model_file.hpp; this file
+// writes it byte by byte (never a host struct), so it reads the same on any machine.
+#include "backprop/data/model_file.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+#include <zlib.h>
+
+#include "error_text.hpp"
+
+namespace backprop {
+
+namespace {
+
+using detail::errno_text;
+using detail::hex;
+
+// The limits the header documents.
+constexpr std::uint32_t max_name_length = 32;
+constexpr std::uint32_t min_size_count = 2;
+constexpr std::uint32_t max_size_count = 64;
+constexpr std::uint64_t max_layer_size = std::uint64_t{1} << 24;
+// No file this program writes is larger: save_model() refuses such a model, and
+// load_model() refuses such a file before it reads a byte of it.
+constexpr std::uint64_t max_file_bytes = std::uint64_t{1} << 30;
+
+constexpr unsigned char magic[8] = {'B', 'P', 'M', 'L', 'P', '\0', '\r', '\n'};
+
+/// `784-256-10`.
+std::string sizes_text(const std::vector<std::uint64_t>& sizes) {
+    std::string text;
+    for (std::uint64_t n : sizes)
+        text += (text.empty() ? "" : "-") + std::to_string(n);
+    return text;
+}
+
+/// The file's length for \p sizes: header, name, sizes, the numbers, and the checksum.
+/// No overflow: at most 63 layers of 2^24 x 2^24 weights is below 2^58 bytes.
+std::uint64_t file_length(std::size_t name_length, const std::vector<std::uint64_t>& sizes) {
+    std::uint64_t numbers = 0;
+    for (std::size_t l = 1; l < sizes.size(); ++l)
+        numbers += sizes[l - 1] * sizes[l] + sizes[l];
+    return 8 + 4 + 4 + name_length + 4 + 8 * sizes.size() + 8 * numbers + 4;
+}
+
+/// A byte count for people: `2.0 GiB`, `12.5 MiB`, `37 bytes`.
+std::string bytes_text(std::uint64_t bytes) {
+    const auto scaled = [&](double unit, const char* name) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.1f %s", static_cast<double>(bytes) / unit, name);
+        return std::string(text);
+    };
+    if (bytes >= (std::uint64_t{1} << 30)) return scaled(1024.0 * 1024.0 * 1024.0, "GiB");
+    if (bytes >= (std::uint64_t{1} << 20)) return scaled(1024.0 * 1024.0, "MiB");
+    return std::to_string(bytes) + " bytes";
+}
+
+/// A name from the file, safe to print: bytes outside printable ASCII (and the backslash)
+/// as `\xNN`. A printable name is unchanged, so a valid name stays valid.
+std::string printable(std::string_view name) {
+    std::string text;
+    for (unsigned char c : name) {
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            text += static_cast<char>(c);
+        } else {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+            text += escaped;
+        }
+    }
+    return text;
+}
+
+std::uint32_t crc32_of(const unsigned char* data, std::size_t n) {
+    uLong crc = crc32(0L, Z_NULL, 0);
+    // zlib takes a uInt length; feed it in pieces that fit.
+    while (n > 0) {
+        const std::size_t piece = std::min<std::size_t>(n, std::numeric_limits<uInt>::max());
+        crc = crc32(crc, data, static_cast<uInt>(piece));
+        data += piece;
+        n -= piece;
+    }
+    return static_cast<std::uint32_t>(crc);
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing: little-endian, byte by byte.
+
+void put_u32(std::vector<unsigned char>& out, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i)
+        out.push_back(static_cast<unsigned char>(v >> (8 * i)));
+}
+void put_u64(std::vector<unsigned char>& out, std::uint64_t v) {
+    for (int i = 0; i < 8; ++i)
+        out.push_back(static_cast<unsigned char>(v >> (8 * i)));
+}
+void put_f64(std::vector<unsigned char>& out, double x) {
+    put_u64(out, std::bit_cast<std::uint64_t>(x));
+}
+
+[[noreturn]] void refuse(const std::filesystem::path& path, const std::string& why) {
+    throw ModelFileError(path.string() + ": cannot save: " + why);
+}
+
+/// Checks everything the file format and load_model() require of \p p, so that a model
+/// that could not be read back never reaches the disk. Returns the layer sizes.
+std::vector<std::uint64_t> validate(const std::filesystem::path& path, const MlpParameters& p) {
+    if (p.W.empty()) refuse(path, "the model has no layers");
+    if (p.W.size() != p.b.size())
+        refuse(path, std::to_string(p.W.size()) + " weight matrices but " +
+                         std::to_string(p.b.size()) + " bias vectors");
+    if (p.W.size() + 1 > max_size_count)
+        refuse(path, std::to_string(p.W.size()) + " layers; a model file holds at most " +
+                         std::to_string(max_size_count - 1));
+    for (std::size_t l = 0; l < p.W.size(); ++l) {
+        const std::string layer = "layer " + std::to_string(l + 1);
+        if (l > 0 && p.W[l].size1() != p.W[l - 1].size2())
+            refuse(path, layer + "'s weights are " + to_string(shape_of(p.W[l])) + " but layer " +
+                             std::to_string(l) + " has " + std::to_string(p.W[l - 1].size2()) +
+                             " outputs");
+        if (p.b[l].size() != p.W[l].size2())
+            refuse(path, layer + "'s bias has " + std::to_string(p.b[l].size()) +
+                             " entries; its weights " + to_string(shape_of(p.W[l])) + " need " +
+                             std::to_string(p.W[l].size2()));
+    }
+    std::vector<std::uint64_t> sizes;
+    sizes.push_back(p.W.front().size1());
+    for (const Matrix& w : p.W)
+        sizes.push_back(w.size2());
+    for (std::size_t i = 0; i < sizes.size(); ++i)
+        if (sizes[i] < 1 || sizes[i] > max_layer_size)
+            refuse(path, "layer size n_" + std::to_string(i) + " = " + std::to_string(sizes[i]) +
+                             " is outside 1 to " + std::to_string(max_layer_size));
+
+    const std::string_view name = p.hidden.name;
+    if (name.empty() || name.size() > max_name_length)
+        refuse(path, "the activation's name '" + printable(name) + "' is not 1 to " +
+                         std::to_string(max_name_length) + " characters");
+    Activation known{};
+    try {
+        known = activation_named(name);
+    } catch (const std::invalid_argument& e) {
+        refuse(path, e.what());
+    }
+    if (known.f != p.hidden.f)
+        refuse(path, "the activation is called '" + std::string(name) +
+                         "' but is not the library's " + std::string(name) +
+                         "; a model file can only name the library's activations");
+
+    const std::uint64_t length = file_length(name.size(), sizes);
+    if (length > max_file_bytes)
+        refuse(path, "the sizes " + sizes_text(sizes) + " need " + std::to_string(length) +
+                         " bytes (" + bytes_text(length) + "), more than a model file may hold (" +
+                         bytes_text(max_file_bytes) + ")");
+
+    for (std::size_t l = 0; l < p.W.size(); ++l) {
+        const Matrix& W = p.W[l];
+        for (std::size_t i = 0; i < W.size1(); ++i)
+            for (std::size_t j = 0; j < W.size2(); ++j)
+                if (!std::isfinite(W(i, j)))
+                    refuse(path, "layer " + std::to_string(l + 1) + "'s weight W" +
+                                     std::to_string(l + 1) + "(" + std::to_string(i) + ", " +
+                                     std::to_string(j) + ") is " + std::to_string(W(i, j)) +
+                                     "; every number must be finite");
+        for (std::size_t j = 0; j < p.b[l].size(); ++j)
+            if (!std::isfinite(p.b[l](j)))
+                refuse(path, "layer " + std::to_string(l + 1) + "'s bias b" +
+                                 std::to_string(l + 1) + "(" + std::to_string(j) + ") is " +
+                                 std::to_string(p.b[l](j)) + "; every number must be finite");
+    }
+    return sizes;
+}
+
+std::vector<unsigned char> serialize(const MlpParameters& p,
+                                     const std::vector<std::uint64_t>& sizes) {
+    const std::string_view name = p.hidden.name;
+    std::vector<unsigned char> out(std::begin(magic), std::end(magic));
+    out.reserve(file_length(name.size(), sizes));
+    put_u32(out, model_file_version);
+    put_u32(out, static_cast<std::uint32_t>(name.size()));
+    out.insert(out.end(), name.begin(), name.end());
+    put_u32(out, static_cast<std::uint32_t>(sizes.size()));
+    for (std::uint64_t n : sizes)
+        put_u64(out, n);
+    for (std::size_t l = 0; l < p.W.size(); ++l) {
+        const Matrix& W = p.W[l];
+        for (std::size_t i = 0; i < W.size1(); ++i)  // row-major, whatever the storage
+            for (std::size_t j = 0; j < W.size2(); ++j)
+                put_f64(out, W(i, j));
+        for (std::size_t j = 0; j < p.b[l].size(); ++j)
+            put_f64(out, p.b[l](j));
+    }
+    put_u32(out, crc32_of(out.data(), out.size()));
+    return out;
+}
+
+/// Closes a descriptor and removes a temporary file unless released: whatever throws, no
+/// temporary file is left behind.
+class TemporaryFile {
+  public:
+    TemporaryFile(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+    TemporaryFile(const TemporaryFile&) = delete;
+    TemporaryFile& operator=(const TemporaryFile&) = delete;
+    ~TemporaryFile() {
+        if (fd_ >= 0) ::close(fd_);
+        if (!released_) ::unlink(name_.c_str());
+    }
+    int fd() const { return fd_; }
+    const std::string& name() const { return name_; }
+    /// Closes the descriptor; returns close()'s errno, or 0.
+    int close() {
+        const int result = ::close(fd_);
+        fd_ = -1;
+        // After a failed close the descriptor is released all the same (Linux, POSIX 2024).
+        return result == 0 ? 0 : errno;
+    }
+    /// The file is now the destination: keep it.
+    void release() { released_ = true; }
+
+  private:
+    int fd_;
+    std::string name_;
+    bool released_ = false;
+};
+
+/// Creates `<name>.tmp-<pid>-<n>` next to \p path, exclusively, with the permissions a new
+/// file gets (0666 less the umask). The name says what it is, should a crash leave it.
+TemporaryFile create_temporary(const std::filesystem::path& path) {
+    static std::atomic<std::uint64_t> counter{0};
+    const std::filesystem::path directory =
+        path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+    const std::string base =
+        (directory / path.filename()).string() + ".tmp-" + std::to_string(::getpid()) + "-";
+    const auto clock =
+        static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    for (int attempt = 0;; ++attempt) {
+        const std::uint64_t n = (clock ^ (counter.fetch_add(1) * 0x9e3779b97f4a7c15u)) % 1000000;
+        std::string name = base + std::to_string(n);
+        const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) return TemporaryFile(fd, std::move(name));
+        const int error = errno;
+        if (error == EINTR || (error == EEXIST && attempt < 100)) continue;
+        throw ModelFileError(path.string() + ": cannot create a temporary file in " +
+                             directory.string() + ": " + errno_text(error));
+    }
+}
+
+/// Writes all of \p bytes, through partial writes and interruptions.
+void write_all(const std::filesystem::path& path, const TemporaryFile& file,
+               const std::vector<unsigned char>& bytes) {
+    const unsigned char* data = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0) {
+        const ssize_t written = ::write(file.fd(), data, left);
+        if (written < 0) {
+            if (errno == EINTR) continue;
+            throw ModelFileError(path.string() + ": cannot write " + file.name() + ": " +
+                                 errno_text(errno));
+        }
+        if (written == 0)  // no progress and no error: give up rather than spin
+            throw ModelFileError(path.string() + ": cannot write " + file.name() +
+                                 ": the write made no progress");
+        data += written;
+        left -= static_cast<std::size_t>(written);
+    }
+}
+
+/// fsync() that retries when interrupted; returns errno, or 0.
+int fsync_retrying(int fd) {
+    while (::fsync(fd) != 0)
+        if (errno != EINTR) return errno;
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading.
+
+std::uint32_t get_u32(const unsigned char* p) {
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i)
+        v |= std::uint32_t{p[i]} << (8 * i);
+    return v;
+}
+std::uint64_t get_u64(const unsigned char* p) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i)
+        v |= std::uint64_t{p[i]} << (8 * i);
+    return v;
+}
+double get_f64(const unsigned char* p) {
+    return std::bit_cast<double>(get_u64(p));
+}
+
+[[noreturn]] void damaged(const std::filesystem::path& path, const std::string& why) {
+    throw ModelFileError(path.string() + ": " + why);
+}
+
+/// The whole file, refusing one larger than any model this program writes.
+std::vector<unsigned char> read_file(const std::filesystem::path& path) {
+    int fd;
+    do {
+        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) damaged(path, "cannot open: " + errno_text(errno));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+
+    struct stat status;
+    if (::fstat(fd, &status) != 0) damaged(path, "cannot stat: " + errno_text(errno));
+    if (S_ISDIR(status.st_mode)) damaged(path, "is a directory, not a model file");
+    if (S_ISREG(status.st_mode) && static_cast<std::uint64_t>(status.st_size) > max_file_bytes)
+        damaged(path, bytes_text(static_cast<std::uint64_t>(status.st_size)) + " (" +
+                          std::to_string(status.st_size) +
+                          " bytes), larger than any model this program writes (at most " +
+                          bytes_text(max_file_bytes) + ")");
+
+    // Read to the end (not just st_size bytes, which a pipe or a growing file does not
+    // have), and stop as soon as it is more than the limit.
+    std::vector<unsigned char> bytes;
+    std::size_t used = 0;
+    bytes.resize(S_ISREG(status.st_mode) ? static_cast<std::size_t>(status.st_size) + 1 : 65536);
+    for (;;) {
+        if (used == bytes.size()) bytes.resize(bytes.size() * 2);
+        const ssize_t got = ::read(fd, bytes.data() + used, bytes.size() - used);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            damaged(path, "cannot read: " + errno_text(errno));
+        }
+        if (got == 0) break;
+        used += static_cast<std::size_t>(got);
+        if (used > max_file_bytes)
+            damaged(path, "more than " + bytes_text(max_file_bytes) +
+                              ", larger than any model this program writes");
+    }
+    bytes.resize(used);
+    return bytes;
+}
+
+}  // namespace
+
+void save_model(const std::filesystem::path& path, const MlpParameters& p) {
+    const std::vector<std::uint64_t> sizes = validate(path, p);
+    const std::vector<unsigned char> bytes = serialize(p, sizes);
+
+    TemporaryFile file = create_temporary(path);
+    write_all(path, file, bytes);
+    // The data must be on the disk before the rename makes it the destination: otherwise a
+    // crash could leave the new name pointing at an empty or partial file.
+    if (const int error = fsync_retrying(file.fd()))
+        throw ModelFileError(path.string() + ": cannot flush " + file.name() +
+                             " to the disk: " + errno_text(error));
+    if (const int error = file.close())
+        throw ModelFileError(path.string() + ": cannot close " + file.name() + ": " +
+                             errno_text(error));
+    if (::rename(file.name().c_str(), path.c_str()) != 0)
+        throw ModelFileError(path.string() + ": cannot rename " + file.name() +
+                             " over it: " + errno_text(errno));
+    file.release();
+
+    // The rename lives in the directory: flush it too, so that the new name survives a power
+    // failure. The destination is already the new, complete model; a failure here only means
+    // that a power failure could bring back the old one.
+    const std::filesystem::path directory =
+        path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+    const int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
+        throw ModelFileError(
+            path.string() +
+            ": saved, but cannot open its directory to flush it: " + errno_text(errno));
+    const int error = fsync_retrying(dir);
+    ::close(dir);
+    // Some file systems cannot fsync a directory (EINVAL); there is nothing more to do.
+    if (error != 0 && error != EINVAL)
+        throw ModelFileError(path.string() + ": saved, but cannot flush its directory: " +
+                             errno_text(error) + "; a power failure could bring back the old file");
+}
+
+MlpParameters load_model(const std::filesystem::path& path) {
+    const std::vector<unsigned char> bytes = read_file(path);
+    const std::size_t size = bytes.size();
+    const unsigned char* data = bytes.data();
+    const auto too_short = [&] {
+        damaged(path, "truncated: " + std::to_string(size) + " bytes, too short for a model file");
+    };
+
+    // The magic, on as much of it as there is: a short file of other bytes is not a model
+    // file at all, a short prefix of the magic is a truncated one.
+    if (size > 0 && std::memcmp(data, magic, std::min(size, sizeof magic)) != 0)
+        damaged(path, "not a model file (it does not start with BPMLP)");
+    std::size_t at = sizeof magic;
+    if (size < at + 4) too_short();
+    const std::uint32_t version = get_u32(data + at);
+    at += 4;
+    if (version != model_file_version)
+        damaged(path, "format version " + std::to_string(version) +
+                          ", this program reads version " + std::to_string(model_file_version));
+
+    if (size < at + 4) too_short();
+    const std::uint32_t name_length = get_u32(data + at);
+    at += 4;
+    if (name_length < 1 || name_length > max_name_length)
+        damaged(path, "the activation's name is " + std::to_string(name_length) +
+                          " bytes long; a name has 1 to " + std::to_string(max_name_length));
+    if (size < at + name_length) too_short();
+    const std::string_view name(reinterpret_cast<const char*>(data + at), name_length);
+    at += name_length;
+    Activation hidden{};
+    try {
+        hidden = activation_named(printable(name));
+    } catch (const std::invalid_argument& e) {
+        damaged(path, e.what());
+    }
+
+    if (size < at + 4) too_short();
+    const std::uint32_t count = get_u32(data + at);
+    at += 4;
+    if (count < min_size_count || count > max_size_count)
+        damaged(path, std::to_string(count) + " layer sizes; a model has " +
+                          std::to_string(min_size_count) + " to " + std::to_string(max_size_count));
+    if (size < at + 8 * std::size_t{count}) too_short();
+    std::vector<std::uint64_t> sizes(count);
+    for (std::uint32_t i = 0; i < count; ++i, at += 8) {
+        sizes[i] = get_u64(data + at);
+        if (sizes[i] < 1 || sizes[i] > max_layer_size)
+            damaged(path, "layer size n_" + std::to_string(i) + " is " + std::to_string(sizes[i]) +
+                              "; a size is 1 to " + std::to_string(max_layer_size));
+    }
+
+    const std::uint64_t expected = file_length(name_length, sizes);
+    if (size < expected)
+        damaged(path, "truncated: " + std::to_string(size) + " bytes, the sizes " +
+                          sizes_text(sizes) + " need " + std::to_string(expected));
+    if (size > expected)
+        damaged(path, std::to_string(size) + " bytes, " + std::to_string(size - expected) +
+                          " bytes more than the sizes " + sizes_text(sizes) + " need (" +
+                          std::to_string(expected) + ")");
+
+    const std::uint32_t stored = get_u32(data + size - 4);
+    const std::uint32_t computed = crc32_of(data, size - 4);
+    if (stored != computed)
+        damaged(path, "checksum mismatch (stored " + hex(stored) + ", computed " + hex(computed) +
+                          "): the file is damaged");
+
+    MlpParameters p{{}, {}, hidden};
+    for (std::size_t l = 1; l < sizes.size(); ++l) {
+        const auto rows = static_cast<std::size_t>(sizes[l - 1]);
+        const auto cols = static_cast<std::size_t>(sizes[l]);
+        Matrix W(rows, cols);
+        for (std::size_t i = 0; i < rows; ++i)
+            for (std::size_t j = 0; j < cols; ++j, at += 8) {
+                W(i, j) = get_f64(data + at);
+                if (!std::isfinite(W(i, j)))
+                    damaged(path, "weight W" + std::to_string(l) + "(" + std::to_string(i) + ", " +
+                                      std::to_string(j) + ") is " + std::to_string(W(i, j)) +
+                                      "; every number must be finite");
+            }
+        Vector b(cols);
+        for (std::size_t j = 0; j < cols; ++j, at += 8) {
+            b(j) = get_f64(data + at);
+            if (!std::isfinite(b(j)))
+                damaged(path, "bias b" + std::to_string(l) + "(" + std::to_string(j) + ") is " +
+                                  std::to_string(b(j)) + "; every number must be finite");
+        }
+        p.W.push_back(std::move(W));
+        p.b.push_back(std::move(b));
+    }
+    return p;
+}
+
+}  // namespace backprop

@@ -1,0 +1,246 @@
+#include "backprop/nn/layers.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "backprop/core/linalg.hpp"
+#include "backprop/core/products.hpp"
+#include "backprop/core/shape_check.hpp"
+
+namespace backprop {
+namespace {
+
+std::span<double> span_of(Matrix& m) {
+    return {m.data().data(), m.data().size()};
+}
+std::span<double> span_of(Vector& v) {
+    return {v.data().data(), v.data().size()};
+}
+std::span<const double> span_of(const Vector& v) {
+    return {v.data().data(), v.data().size()};
+}
+
+}  // namespace
+
+// ---- Linear ---------------------------------------------------------------------------
+
+Linear::Linear(const Matrix& W_, const Vector& b_)
+    : W(W_), b(b_), dJ_dW(W_.size1(), W_.size2(), 0.0), dJ_db(b_.size(), 0.0) {
+    if (b.size() != W.size2())
+        throw std::invalid_argument("Linear: b has " + std::to_string(b.size()) +
+                                    " entries but W (" + to_string(shape_of(W)) + ") has " +
+                                    std::to_string(W.size2()) + " columns");
+}
+
+std::string Linear::description() const {
+    return "Linear " + std::to_string(W.size1()) + "x" + std::to_string(W.size2());
+}
+
+const Matrix& Linear::forward(const Matrix& X, bool) {
+    require_product("Linear::forward", "X", shape_of(X), "W", shape_of(W));
+    X_ = &X;
+    // (B, in) x (in, out) -> (B, out), plus the bias on every row.
+    ensure_shape(Y_, X.size1(), W.size2());
+    fastest_products().A_B(X, W, Y_);
+    for (std::size_t s = 0; s < Y_.size1(); ++s)
+        row(Y_, s) += b;
+    return Y_;
+}
+
+Matrix Linear::backward(const Matrix& dJ_dY) {
+    if (!X_) throw std::logic_error("Linear::backward: called before forward");
+    require_same_shape("Linear::backward", "dJ/dY", dJ_dY, "Y", Y_);
+    // dJ/dW = X^T dJ/dY: (B, in)^T x (B, out) -> (in, out); dJ/db = column sums.
+    ensure_shape(dJ_dW, W.size1(), W.size2());
+    fastest_products().At_B(*X_, dJ_dY, dJ_dW);
+    dJ_db = column_sums(dJ_dY);
+    // dJ/dX = dJ/dY W^T: (B, out) x (in, out)^T -> (B, in).
+    Matrix dJ_dX(dJ_dY.size1(), W.size1());
+    fastest_products().A_Bt(dJ_dY, W, dJ_dX);
+    return dJ_dX;
+}
+
+std::vector<ParameterView> Linear::parameters() {
+    return {{"W", span_of(W), span_of(dJ_dW)}, {"b", span_of(b), span_of(dJ_db)}};
+}
+
+std::span<const double> Linear::shift_gradient() const {
+    return span_of(dJ_db);
+}
+
+// ---- ActivationLayer --------------------------------------------------------------------
+
+std::string ActivationLayer::description() const {
+    return std::string(f.name);
+}
+
+const Matrix& ActivationLayer::forward(const Matrix& Z, bool) {
+    ensure_shape(A_, Z.size1(), Z.size2());
+    f.f_many(Z.data().data(), A_.data().data(), Z.data().size());
+    return A_;
+}
+
+// f'(Z) from the kept output A = f(Z).
+Matrix ActivationLayer::backward(const Matrix& dJ_dA) {
+    require_same_shape("ActivationLayer::backward", "dJ/dA", dJ_dA, "A", A_);
+    Matrix dJ_dZ(dJ_dA.size1(), dJ_dA.size2());
+    for (std::size_t i = 0; i < dJ_dZ.data().size(); ++i)
+        dJ_dZ.data()[i] = dJ_dA.data()[i] * f.df_from_f(A_.data()[i]);
+    return dJ_dZ;
+}
+
+// ---- BatchNorm ----------------------------------------------------------------------------
+
+BatchNorm::BatchNorm(std::size_t features, double epsilon, double momentum)
+    : gamma(features, 1.0),
+      beta(features, 0.0),
+      dJ_dgamma(features, 0.0),
+      dJ_dbeta(features, 0.0),
+      running_mean(features, 0.0),
+      running_var(features, 1.0),
+      epsilon_(epsilon),
+      momentum_(momentum) {}
+
+std::string BatchNorm::description() const {
+    return "BatchNorm " + std::to_string(gamma.size());
+}
+
+const Matrix& BatchNorm::forward(const Matrix& X, bool training) {
+    const std::size_t B = X.size1(), n = X.size2();
+    if (n != gamma.size())
+        throw std::invalid_argument("BatchNorm::forward: X is " + to_string(shape_of(X)) +
+                                    " but the layer has " + std::to_string(gamma.size()) +
+                                    " features");
+    if (training && B < 2)
+        throw std::invalid_argument(
+            "BatchNorm::forward: a training batch needs at least 2 samples, got " +
+            std::to_string(B));
+    last_forward_in_training_ = training;
+    ensure_shape(x_hat_, B, n);
+    ensure_shape(Y_, B, n);
+    inv_std_.resize(n, false);
+    for (std::size_t j = 0; j < n; ++j) {
+        double mean = running_mean(j), var = running_var(j);
+        if (training) {
+            // The batch's mean and (biased) variance of feature j.
+            mean = 0.0;
+            for (std::size_t s = 0; s < B; ++s)
+                mean += X(s, j);
+            mean /= double(B);
+            var = 0.0;
+            for (std::size_t s = 0; s < B; ++s)
+                var += (X(s, j) - mean) * (X(s, j) - mean);
+            var /= double(B);
+            running_mean(j) += momentum_ * (mean - running_mean(j));
+            running_var(j) += momentum_ * (var - running_var(j));
+        }
+        inv_std_(j) = 1.0 / std::sqrt(var + epsilon_);
+        for (std::size_t s = 0; s < B; ++s) {
+            x_hat_(s, j) = (X(s, j) - mean) * inv_std_(j);
+            Y_(s, j) = gamma(j) * x_hat_(s, j) + beta(j);
+        }
+    }
+    return Y_;
+}
+
+Matrix BatchNorm::backward(const Matrix& dJ_dY) {
+    require_same_shape("BatchNorm::backward", "dJ/dY", dJ_dY, "Y", Y_);
+    // The gradient below differentiates through the batch's own statistics.
+    if (!last_forward_in_training_)
+        throw std::logic_error(
+            "BatchNorm::backward: the last forward was not in training mode; backward needs "
+            "the batch statistics of a training forward");
+    const std::size_t B = dJ_dY.size1(), n = dJ_dY.size2();
+    Matrix dJ_dX(B, n);
+    for (std::size_t j = 0; j < n; ++j) {
+        double sum_g = 0.0, sum_g_xhat = 0.0;
+        for (std::size_t s = 0; s < B; ++s) {
+            sum_g += dJ_dY(s, j);
+            sum_g_xhat += dJ_dY(s, j) * x_hat_(s, j);
+        }
+        dJ_dbeta(j) = sum_g;
+        dJ_dgamma(j) = sum_g_xhat;
+        const double scale = gamma(j) * inv_std_(j) / double(B);
+        for (std::size_t s = 0; s < B; ++s)
+            dJ_dX(s, j) = scale * (double(B) * dJ_dY(s, j) - sum_g - x_hat_(s, j) * sum_g_xhat);
+    }
+    return dJ_dX;
+}
+
+std::vector<ParameterView> BatchNorm::parameters() {
+    return {{"gamma", span_of(gamma), span_of(dJ_dgamma)},
+            {"beta", span_of(beta), span_of(dJ_dbeta)}};
+}
+
+std::span<const double> BatchNorm::shift_gradient() const {
+    return span_of(dJ_dbeta);
+}
+
+// ---- Sequential -----------------------------------------------------------------------------
+
+Sequential::Sequential(std::vector<std::unique_ptr<Layer>> layers_) : layers(std::move(layers_)) {
+    if (layers.empty()) throw std::invalid_argument("Sequential: no layers");
+}
+
+const Matrix& Sequential::forward(const Matrix& X, bool training) {
+    const Matrix* h = &X;
+    for (auto& layer : layers)
+        h = &layer->forward(*h, training);
+    return *h;
+}
+
+Matrix Sequential::backward(const Matrix& dJ_dY) {
+    Matrix g = dJ_dY;
+    for (std::size_t i = layers.size(); i-- > 0;)
+        g = layers[i]->backward(g);
+    return g;
+}
+
+std::vector<ParameterView> Sequential::parameters() {
+    std::vector<ParameterView> all;
+    for (auto& layer : layers)
+        for (ParameterView& p : layer->parameters())
+            all.push_back(p);
+    return all;
+}
+
+void Sequential::sgd_step(double learning_rate) {
+    for (ParameterView& p : parameters())
+        for (std::size_t i = 0; i < p.value.size(); ++i)
+            p.value[i] -= learning_rate * p.gradient[i];
+}
+
+// ---- Residual -------------------------------------------------------------------------------
+
+Residual::Residual(std::vector<std::unique_ptr<Layer>> block_) : block(std::move(block_)) {}
+
+std::string Residual::description() const {
+    std::string text = "Residual(";
+    for (std::size_t i = 0; i < block.layers.size(); ++i)
+        text += (i ? " -> " : "") + block.layers[i]->description();
+    return text + ")";
+}
+
+const Matrix& Residual::forward(const Matrix& X, bool training) {
+    const Matrix& F = block.forward(X, training);
+    require_same_shape("Residual::forward", "F(X)", F, "X", X);
+    Y_ = X + F;  // Y = X + F(X)
+    return Y_;
+}
+
+Matrix Residual::backward(const Matrix& dJ_dY) {
+    return dJ_dY + block.backward(dJ_dY);  // the skip path adds dJ/dY itself
+}
+
+std::vector<ParameterView> Residual::parameters() {
+    return block.parameters();
+}
+
+std::span<const double> Residual::shift_gradient() const {
+    for (const auto& layer : block.layers)
+        if (!layer->shift_gradient().empty()) return layer->shift_gradient();
+    return {};
+}
+
+}  // namespace backprop
