@@ -5,7 +5,6 @@
 
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/worked_example.hpp"
-#include "backprop/train/sgd.hpp"
 
 namespace {
 
@@ -13,11 +12,12 @@ using namespace backprop;
 
 void BM_worked_example_epoch(benchmark::State& state) {
     const Matrix x = worked_example::x(), t = worked_example::t();
-    Network network = worked_example::network();
+    Sequential network = worked_example::network();
     for (auto _ : state) {
         const Matrix& y = network.forward(x);
         const double J = mse(y, t);
-        sgd_step(network, network.backward(mse_gradient(y, t)), worked_example::alpha);
+        network.backward(mse_gradient(y, t));
+        network.sgd_step(worked_example::alpha);
         benchmark::DoNotOptimize(J);
     }
     state.counters["epochs/s"] =

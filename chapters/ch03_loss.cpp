@@ -37,10 +37,11 @@ int main(int argc, char** argv) {
 
     return run_reporting_errors(app, [&] {
         // The forward pass of chapter 2, through the library's network.
-        Network network = worked_example::network();
-        const Matrix y = network.forward(worked_example::x());  // (1, 1)
-        const Matrix& z2 = network.layers.back().Z;             // (1, 1)
-        const Matrix t = worked_example::t();                   // (1, 1)
+        Sequential network = worked_example::network();
+        const Matrix x = worked_example::x();            // (1, 2)
+        const Matrix y = network.forward(x);             // (1, 1)
+        const Matrix& z2 = network.layers[2]->output();  // (1, 1), before the last σ
+        const Matrix t = worked_example::t();            // (1, 1)
         const Matrix sigma_prime_z2 = activations::sigmoid.derivative(z2);
 
         //! [loss]

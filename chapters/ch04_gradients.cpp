@@ -66,15 +66,16 @@ int main(int argc, char** argv) {
         const double alpha = worked_example::alpha;
         const Activation sigma = activations::sigmoid;
 
-        // The forward pass of chapter 2, through the library's network.
-        Network network = worked_example::network();
-        // Copies, because the gradient check below runs it again with nudged weights.
-        const Matrix y = network.forward(x);    // (1, 1)
-        const Matrix W1 = network.layers[0].W;  // (2, 3)
-        const Matrix W2 = network.layers[1].W;  // (3, 1)
-        const Matrix z1 = network.layers[0].Z;  // (1, 3)
-        const Matrix a1 = network.layers[0].A;  // (1, 3)
-        const Matrix z2 = network.layers[1].Z;  // (1, 1)
+        // The forward pass of chapter 2, through the library's network: Linear(W1), σ,
+        // Linear(W2), σ. Copies, because the gradient check below runs it again with nudged
+        // weights.
+        Sequential network = worked_example::network();
+        const Matrix y = network.forward(x);            // (1, 1)
+        const Matrix W1 = network.layer<Linear>(0).W;   // (2, 3)
+        const Matrix W2 = network.layer<Linear>(2).W;   // (3, 1)
+        const Matrix z1 = network.layers[0]->output();  // (1, 3)
+        const Matrix a1 = network.layers[1]->output();  // (1, 3)
+        const Matrix z2 = network.layers[2]->output();  // (1, 1)
 
         //! [backward]
         // Output layer error signal: δ2 = ∂J/∂y ⊙ σ'(z2), with ∂J/∂y = y − t.
@@ -90,18 +91,20 @@ int main(int argc, char** argv) {
         //! [backward]
 
         //! [library]
-        // The library's Network::backward does the same, layer by layer.
-        const std::vector<DenseGradients> gradients = network.backward(mse_gradient(y, t));
+        // The library's Sequential::backward does the same, layer by layer: each σ layer
+        // multiplies by σ'(z), each Linear layer stores its ∂J/∂W and sends δ Wᵀ back.
+        network.backward(mse_gradient(y, t));
         const double library_difference =
-            std::max(norm_inf(gradients[0].dJ_dW - dJ_dW1), norm_inf(gradients[1].dJ_dW - dJ_dW2));
+            std::max(norm_inf(network.layer<Linear>(0).dJ_dW - dJ_dW1),
+                     norm_inf(network.layer<Linear>(2).dJ_dW - dJ_dW2));
         //! [library]
 
         //! [gradient_check]
         // Nudge each weight by ±h and watch J: (J(w + h) − J(w − h)) / 2h ≈ ∂J/∂w
         // (refined with a second difference at 2h; see gradient_check.hpp).
         const auto J = [&] { return mse(network.forward(x), t); };
-        std::vector<CheckRow> check = check_gradient("W1", dJ_dW1, network.layers[0].W, J);
-        for (CheckRow& row : check_gradient("W2", dJ_dW2, network.layers[1].W, J))
+        std::vector<CheckRow> check = check_gradient("W1", dJ_dW1, network.layer<Linear>(0).W, J);
+        for (CheckRow& row : check_gradient("W2", dJ_dW2, network.layer<Linear>(2).W, J))
             check.push_back(row);
         double max_relative_error = 0.0;
         for (const CheckRow& row : check)
@@ -137,7 +140,7 @@ int main(int argc, char** argv) {
         report.section(fmt::format("One step of gradient descent, α = {}", alpha));
         report.value("W1 − α ∂J/∂W1", W1_new);
         report.value("W2 − α ∂J/∂W2", W2_new);
-        report.section("The library's Network::backward");
+        report.section("The library's Sequential::backward");
         report.text(fmt::format("largest difference from the steps above: {}", library_difference));
         report.section("Finite-difference check: central differences at h and 2h, h = 1e-4");
         report.text(fmt::format("{:<10}{:>16}{:>20}{:>18}", "weight", "backprop",

@@ -23,7 +23,6 @@
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/worked_example.hpp"
 #include "backprop/train/divergence.hpp"
-#include "backprop/train/sgd.hpp"
 
 using namespace backprop;
 
@@ -69,14 +68,14 @@ int main(int argc, char** argv) {
         const Matrix t = worked_example::t();  // (1, 1)
 
         // Initialise the weights.
-        Network network = worked_example::network();
+        Sequential network = worked_example::network();
         if (seed) {
             boost::random::mt19937 generator(*seed);
             const Matrix W1 = randn(2, 3, generator);
             network = worked_example::network(W1, randn(3, 1, generator));
         }
-        const Matrix W1_initial = network.layers[0].W;
-        const Matrix W2_initial = network.layers[1].W;
+        const Matrix W1_initial = network.layer<Linear>(0).W;
+        const Matrix W2_initial = network.layer<Linear>(2).W;
 
         //! [training_loop]
         std::vector<double> loss;  // the loss before each update
@@ -85,9 +84,9 @@ int main(int argc, char** argv) {
             const Matrix& y = network.forward(x);  // forward
             loss.push_back(mse(y, t));             // loss
             require_finite_loss(loss.back(), at);  // stop if training has blown up
-            const auto gradients = network.backward(mse_gradient(y, t));  // backward
-            require_finite_gradients(gradients, at);
-            sgd_step(network, gradients, learning_rate);  // update
+            network.backward(mse_gradient(y, t));  // backward
+            require_finite_gradients(network, at);
+            network.sgd_step(learning_rate);  // update
         }
         const Matrix y = network.forward(x);  // the trained network's output
         //! [training_loop]
@@ -98,8 +97,8 @@ int main(int argc, char** argv) {
                                      {"W1_initial", json_matrix(W1_initial)},
                                      {"W2_initial", json_matrix(W2_initial)},
                                      {"loss", loss},
-                                     {"W1", json_matrix(network.layers[0].W)},
-                                     {"W2", json_matrix(network.layers[1].W)},
+                                     {"W1", json_matrix(network.layer<Linear>(0).W)},
+                                     {"W2", json_matrix(network.layer<Linear>(2).W)},
                                      {"y", json_vector(y)},
                                      {"J", mse(y, t)}}))
             return 0;
@@ -116,8 +115,8 @@ int main(int argc, char** argv) {
             if (epoch == 1 || epoch % print_every == 0 || epoch == epochs)
                 report.text(fmt::format("{:>8}  {:>16.6e}", epoch, loss[epoch - 1]));
         report.section(fmt::format("After {} epochs", epochs));
-        report.value("W1", network.layers[0].W);
-        report.value("W2", network.layers[1].W);
+        report.value("W1", network.layer<Linear>(0).W);
+        report.value("W2", network.layer<Linear>(2).W);
         report.value("y", y);
         report.value("t", t);
         report.value_scientific("J = ½ (y − t)²", mse(y, t));

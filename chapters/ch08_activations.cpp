@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdint>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,10 +30,9 @@
 #include "backprop/cli/report.hpp"
 #include "backprop/core/activation.hpp"
 #include "backprop/core/linalg.hpp"
+#include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
-#include "backprop/nn/network.hpp"
 #include "backprop/train/divergence.hpp"
-#include "backprop/train/sgd.hpp"
 
 using namespace backprop;
 
@@ -59,16 +59,25 @@ Vector randn(std::size_t n, double scale, boost::random::mt19937& generator) {
 // A network of the layer sizes \p sizes: \p hidden on every layer but the last, which is one
 // sigmoid neuron. Weights are drawn from N(0, 1/in) (LeCun's scale: each weighted sum of
 // unit-scale inputs then has unit scale), biases start at zero.
-Network make_network(const std::vector<std::size_t>& sizes, Activation hidden,
-                     boost::random::mt19937& generator) {
-    std::vector<Dense> layers;
+Sequential make_network(const std::vector<std::size_t>& sizes, Activation hidden,
+                        boost::random::mt19937& generator) {
+    std::vector<std::unique_ptr<Layer>> layers;
     for (std::size_t l = 1; l < sizes.size(); ++l) {
         const bool last = l + 1 == sizes.size();
-        layers.emplace_back(
+        layers.push_back(std::make_unique<Linear>(
             randn(sizes[l - 1], sizes[l], 1.0 / std::sqrt(double(sizes[l - 1])), generator),
-            Vector(sizes[l], 0.0), last ? activations::sigmoid : hidden);
+            Vector(sizes[l], 0.0)));
+        layers.push_back(std::make_unique<ActivationLayer>(last ? activations::sigmoid : hidden));
     }
-    return Network(std::move(layers));
+    return Sequential(std::move(layers));
+}
+
+// The Linear layers of \p network, input side first.
+std::vector<const Linear*> linear_layers(const Sequential& network) {
+    std::vector<const Linear*> linear;
+    for (const auto& layer : network.layers)
+        if (const auto* l = dynamic_cast<const Linear*>(layer.get())) linear.push_back(l);
+    return linear;
 }
 
 // The one affine map \f$x \mapsto xW + b\f$ that a stack of layers without activation is.
@@ -78,12 +87,13 @@ struct Affine {
 };
 
 //! [collapse]
-// Layer after layer: (x W1 + b1) W2 + b2 = x (W1 W2) + (b1 W2 + b2), and so on. Every layer's
-// activation is ignored: this is the map the stack computes if they are all the identity.
-Affine collapse(const std::vector<Dense>& layers) {
-    Affine map{layers.front().W, Matrix(1, layers.front().outputs(), 0.0)};
+// Layer after layer: (x W1 + b1) W2 + b2 = x (W1 W2) + (b1 W2 + b2), and so on. Activation
+// layers are skipped: this is the map the stack computes if they are all the identity.
+Affine collapse(const Sequential& network) {
+    const std::vector<const Linear*> layers = linear_layers(network);
+    Affine map{layers.front()->W, Matrix(1, layers.front()->W.size2(), 0.0)};
     for (std::size_t l = 0; l < layers.size(); ++l) {
-        const Dense& layer = layers[l];
+        const Linear& layer = *layers[l];
         if (l > 0) {
             map.W = matmul(map.W, layer.W);  // (in, n_l-1) x (n_l-1, n_l) -> (in, n_l)
             map.b = matmul(map.b, layer.W);  // (1, n_l-1) x (n_l-1, n_l) -> (1, n_l)
@@ -114,7 +124,7 @@ double accuracy(const Matrix& Y, const Matrix& T) {
 struct Trained {
     std::string name;
     std::vector<std::size_t> sizes;
-    Network network;
+    Sequential network;
     std::vector<double> loss;  // before each step, then after the last
     Matrix outputs;            // on the four XOR points
     double accuracy = 0;
@@ -122,7 +132,7 @@ struct Trained {
 };
 
 // The output at every point of an n x n grid over [lo, hi]²: one forward pass of n² rows.
-Matrix evaluate_grid(Network& network, const std::vector<double>& coordinates) {
+Matrix evaluate_grid(Sequential& network, const std::vector<double>& coordinates) {
     const std::size_t n = coordinates.size();
     Matrix points(n * n, 2);
     for (std::size_t i = 0; i < n; ++i)
@@ -191,11 +201,11 @@ int main(int argc, char** argv) {
     return run_reporting_errors(app, [&] {
         // Part 1: three linear layers 2-4-4-1 with biases, all drawn from N(0, 1).
         boost::random::mt19937 generator(seed);
-        std::vector<Dense> stack;
+        std::vector<std::unique_ptr<Layer>> stack;
         for (auto [in, out] : {std::pair{2, 4}, {4, 4}, {4, 1}})
-            stack.emplace_back(randn(in, out, 1.0, generator), randn(out, 1.0, generator),
-                               activations::identity);
-        Network linear_stack(stack);
+            stack.push_back(std::make_unique<Linear>(randn(in, out, 1.0, generator),
+                                                     randn(out, 1.0, generator)));
+        Sequential linear_stack(std::move(stack));
         // Inputs: the four XOR points and four points drawn from N(0, 2²).
         const Matrix X = matrix_from_rows({{0, 0}, {0, 1}, {1, 0}, {1, 1}});  // (4, 2)
         const Matrix T = matrix_from_rows({{0}, {1}, {1}, {0}});              // (4, 1)
@@ -204,7 +214,7 @@ int main(int argc, char** argv) {
         subrange(inputs, 4, 8, 0, 2) = randn(4, 2, 2.0, generator);
         //! [compare]
         const Matrix stack_output = linear_stack.forward(inputs);  // three layers, one by one
-        const Affine map = collapse(linear_stack.layers);          // one matrix, one bias
+        const Affine map = collapse(linear_stack);                 // one matrix, one bias
         const Matrix composed_output = output_of(map, inputs);
         //! [compare]
         double largest_difference = 0, largest_output = 0;
@@ -226,15 +236,15 @@ int main(int argc, char** argv) {
               {"tanh", activations::tanh, {2, hidden, 1}},
               {"relu", activations::relu, {2, hidden, 1}}}) {
             boost::random::mt19937 init(seed);  // every network from the same seed
-            Network network = make_network(sizes, f, init);
+            Sequential network = make_network(sizes, f, init);
             std::vector<double> loss;
             //! [train]
             for (std::size_t step = 0; step < steps; ++step) {
                 const Matrix& Y = network.forward(X);  // (4, 1), all four points at once
                 loss.push_back(binary_cross_entropy(Y, T));
                 require_finite_loss(loss.back(), {step + 1, 1, learning_rate});
-                const auto gradients = network.backward(binary_cross_entropy_gradient(Y, T));
-                sgd_step(network, gradients, learning_rate);
+                network.backward(binary_cross_entropy_gradient(Y, T));
+                network.sgd_step(learning_rate);
             }
             const Matrix Y = network.forward(X);
             loss.push_back(binary_cross_entropy(Y, T));
@@ -244,7 +254,7 @@ int main(int argc, char** argv) {
             trained.push_back({name, sizes, std::move(network), std::move(loss), Y, acc, grid});
         }
         // The trained linear network, multiplied out: its output is σ(x W + b).
-        const Affine linear_map = collapse(trained.front().network.layers);
+        const Affine linear_map = collapse(trained.front().network);
 
         // What no linear model can beat (see the book): 3 of the 4 points, and, for the best
         // fit to all four, the output 1/2 everywhere, whose cross-entropy is ln 2 and whose
@@ -255,8 +265,8 @@ int main(int argc, char** argv) {
         nlohmann::json networks = nlohmann::json::array();
         for (const Trained& t : trained) {
             nlohmann::json layers = nlohmann::json::array();
-            for (const Dense& layer : t.network.layers)
-                layers.push_back({{"W", json_matrix(layer.W)}, {"b", json_vector(*layer.b)}});
+            for (const Linear* layer : linear_layers(t.network))
+                layers.push_back({{"W", json_matrix(layer->W)}, {"b", json_vector(*layer->b)}});
             networks.push_back({{"name", t.name},
                                 {"sizes", t.sizes},
                                 {"loss", t.loss},
@@ -267,8 +277,8 @@ int main(int argc, char** argv) {
                                 {"grid", json_matrix(t.grid)}});
         }
         nlohmann::json stack_layers = nlohmann::json::array();
-        for (const Dense& layer : linear_stack.layers)
-            stack_layers.push_back({{"W", json_matrix(layer.W)}, {"b", json_vector(*layer.b)}});
+        for (const Linear* layer : linear_layers(linear_stack))
+            stack_layers.push_back({{"W", json_matrix(layer->W)}, {"b", json_vector(*layer->b)}});
         if (json.emit(
                 nlohmann::json{{"seed", seed},
                                {"hidden", hidden},
@@ -300,8 +310,8 @@ int main(int argc, char** argv) {
         report.section(fmt::format(
             "Three linear layers 2-4-4-1, weights and biases drawn from N(0, 1), seed {}", seed));
         for (std::size_t l = 0; l < linear_stack.layers.size(); ++l) {
-            report.value(fmt::format("W{}", l + 1), linear_stack.layers[l].W);
-            report.value(fmt::format("b{}", l + 1), *linear_stack.layers[l].b);
+            report.value(fmt::format("W{}", l + 1), linear_stack.layer<Linear>(l).W);
+            report.value(fmt::format("b{}", l + 1), *linear_stack.layer<Linear>(l).b);
         }
         report.section("Multiplied out: one layer");
         report.value("W = W1 W2 W3", map.W);

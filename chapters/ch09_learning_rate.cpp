@@ -29,11 +29,9 @@
 #include "backprop/cli/cli.hpp"
 #include "backprop/cli/json.hpp"
 #include "backprop/cli/report.hpp"
-#include "backprop/core/activation.hpp"
 #include "backprop/core/linalg.hpp"
+#include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
-#include "backprop/nn/network.hpp"
-#include "backprop/train/sgd.hpp"
 
 using namespace backprop;
 
@@ -168,8 +166,8 @@ int main(int argc, char** argv) {
         constexpr double tolerance = 1e-6;  // converged: J − J* ≤ tolerance · (J₀ − J*)
         constexpr double divergence = 1e3;  // diverged: J non-finite or above 1000 J₀
         for (Run& run : runs) {
-            Network network({Dense(Matrix(2, 1, 0.0), activations::identity)});  // w = 0
-            const Matrix& w = network.layers[0].W;
+            Sequential network(Linear(Matrix(2, 1, 0.0)));  // y = Xw, w = 0
+            const Matrix& w = network.layer<Linear>(0).W;
             const auto record = [&](double J) {
                 run.loss.push_back(J);
                 run.w1.push_back(w(0, 0));
@@ -179,8 +177,8 @@ int main(int argc, char** argv) {
             for (std::size_t step = 0; step < steps; ++step) {
                 const Matrix& y = network.forward(X);  // (16, 1)
                 record(mse(y, t));
-                const auto gradients = network.backward(mse_gradient(y, t));
-                sgd_step(network, gradients, run.rate);  // w ← w − α Xᵀ(Xw − t)/B
+                network.backward(mse_gradient(y, t));
+                network.sgd_step(run.rate);  // w ← w − α Xᵀ(Xw − t)/B
                 if (!std::isfinite(w(0, 0)) || !std::isfinite(w(1, 0))) break;
             }
             //! [descend]

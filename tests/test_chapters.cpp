@@ -2,6 +2,7 @@
 // with exit status 2, and its --json holds the worked example's values, pinned to the
 // independent long-double derivation at 1e-12 relative.
 #define BOOST_TEST_MODULE chapters
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -197,7 +198,14 @@ BOOST_AUTO_TEST_CASE(ch04_gradients_json) {
     check_column(j, "dJ_dW2", expected.dJ_dW2, 3);
     check_matrix(j, "W1_new", expected.W1_new, 2);
     check_column(j, "W2_new", expected.W2_new, 3);
-    BOOST_TEST(j["library_max_difference"].get<double>() == 0.0);
+    // The library's σ is evaluated with vector instructions (activation_many.cpp), whose last
+    // bits may differ from the scalar exp's: agreement to rounding, 1e-15 of the largest entry.
+    double largest = 0.0;
+    for (std::size_t k = 0; k < 3; ++k)
+        largest = std::max({largest, double(std::abs(expected.dJ_dW1[0][k])),
+                            double(std::abs(expected.dJ_dW1[1][k])),
+                            double(std::abs(expected.dJ_dW2[k]))});
+    BOOST_TEST(j["library_max_difference"].get<double>() <= 1e-15 * largest);
     // Central differences with h = 1e-5 agree with backprop to ~1e-10 (see gradient_check.hpp).
     BOOST_TEST(j["gradient_check"]["entries"].size() == 9u);
     BOOST_TEST(j["gradient_check"]["max_relative_error"].get<double>() < 1e-7);

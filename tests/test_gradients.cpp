@@ -1,5 +1,6 @@
-// Finite-difference gradient checks: every activation, every loss, the dense layer (weights,
-// bias and input) and whole networks, on several random shapes, against central differences.
+// Finite-difference gradient checks: every activation, every loss, the dense layer (a Linear
+// layer and its activation: weights, bias, input and delta) and whole networks, on several
+// random shapes, against central differences.
 //
 // The checker itself is tested first (a function with a known gradient, exact restoration of
 // the parameters, and deliberately wrong gradients that it must reject), so that a passing
@@ -13,12 +14,14 @@
 #include <functional>
 #include <iomanip>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/test/data/monomorphic.hpp>
@@ -28,9 +31,8 @@
 #include "backprop/core/activation.hpp"
 #include "backprop/core/linalg.hpp"
 #include "backprop/core/matrix.hpp"
-#include "backprop/nn/dense.hpp"
+#include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
-#include "backprop/nn/network.hpp"
 #include "backprop/train/gradient_check.hpp"
 
 namespace bdata = boost::unit_test::data;
@@ -162,8 +164,20 @@ double sum_of(const Matrix& m) {
 // 1e-3 keeps every difference on one side.
 constexpr double relu_margin = 1e-3;
 
-bool near_relu_kink(const Dense& layer) {
-    return layer.f.name == activations::relu.name && min_abs(layer.Z) < relu_margin;
+// A dense layer is a Linear layer followed by an ActivationLayer, and a network a Sequential of
+// such pairs: dense layer l (from 0) is layers 2l and 2l + 1. Its weighted sums Z are the Linear
+// layer's output, its activations A the ActivationLayer's.
+Linear& dense_linear(Sequential& net, std::size_t l) {
+    return net.layer<Linear>(2 * l);
+}
+const ActivationLayer& dense_activation(const Sequential& net, std::size_t l) {
+    return net.layer<ActivationLayer>(2 * l + 1);
+}
+
+// Whether dense layer l is a ReLU with a pre-activation Z near the kink, after a forward.
+bool near_relu_kink(const Sequential& net, std::size_t l) {
+    return dense_activation(net, l).f.name == activations::relu.name &&
+           min_abs(net.layer<Linear>(2 * l).output()) < relu_margin;
 }
 
 // How small a gradient entry the check can resolve. The finite difference has an absolute
@@ -183,6 +197,27 @@ bool resolvable(const Container& g, double scale) {
     return std::all_of(g.data().begin(), g.data().end(), [&](double x) {
         return x == 0.0 || std::abs(x) >= resolvable_fraction * std::max(1.0, scale);
     });
+}
+
+// What backpropagation gives for a dense layer.
+struct DenseGradients {
+    Matrix delta;                 // dJ/dZ: what the ActivationLayer's backward returns
+    Matrix dJ_dW;                 // the Linear layer's, stored by its backward
+    std::optional<Vector> dJ_db;  // likewise, if it has a bias
+    Matrix dJ_dX;                 // what the Linear layer's backward (the network's) returns
+};
+
+// Backward through a network that is one dense layer, given dJ/dA for its last forward. The
+// ActivationLayer's backward depends on its output A alone and stores nothing, so calling it
+// again for delta changes nothing.
+DenseGradients dense_backward(Sequential& dense, const Matrix& dJ_dA) {
+    DenseGradients g;
+    g.dJ_dX = dense.backward(dJ_dA);
+    g.delta = dense.layer<ActivationLayer>(1).backward(dJ_dA);
+    const Linear& linear = dense_linear(dense, 0);
+    g.dJ_dW = linear.dJ_dW;
+    g.dJ_db = linear.dJ_db;
+    return g;
 }
 
 bool resolvable(const DenseGradients& g, double scale) {
@@ -367,12 +402,15 @@ BOOST_AUTO_TEST_CASE(the_check_catches_realistic_backprop_bugs) {
     Rng rng(4);
     const Matrix X = random_signed_matrix(4, 3, rng, 0.1, 1.0);
     const Matrix T = random_matrix(4, 2, rng, 0.0, 1.0);
-    Dense layer(random_signed_matrix(3, 2, rng, 0.1, 1.0), activations::sigmoid);
-    const auto J = [&] { return mse(layer.forward(X), T); };
-    const Matrix numeric = numerical_gradient(J, layer.W);
+    Sequential dense(Linear(random_signed_matrix(3, 2, rng, 0.1, 1.0)),
+                     ActivationLayer(activations::sigmoid));
+    Linear& linear = dense_linear(dense, 0);
+    const auto J = [&] { return mse(dense.forward(X), T); };
+    const Matrix numeric = numerical_gradient(J, linear.W);
 
-    const Matrix dJ_dA = mse_gradient(layer.forward(X), T);
-    const Matrix right = layer.backward(dJ_dA).dJ_dW;
+    const Matrix dJ_dA = mse_gradient(dense.forward(X), T);
+    dense.backward(dJ_dA);
+    const Matrix right = linear.dJ_dW;
     const Matrix without_f_prime = matmul_At_B(X, dJ_dA);  // forgot delta = dJ/dA (.) f'(Z)
     const Matrix without_mean = right * static_cast<double>(X.size1());  // forgot 1/B
 
@@ -413,7 +451,8 @@ BOOST_DATA_TEST_CASE(derivative_matches_central_difference, bdata::make(activati
     Z(0, 1) = 3.0;
     if (!is_relu) Z(0, 2) = 0.0;
 
-    // f' through the matrix interface Dense uses, f through both interfaces.
+    // f' through the matrix interface, f through both interfaces. (ActivationLayer's own path,
+    // f_many forward and df_from_f backward, is checked by the dense layer tests below.)
     const Matrix analytic = act.derivative(Z);
     Matrix numeric(Z.size1(), Z.size2());
     for (std::size_t k = 0; k < Z.data().size(); ++k) {
@@ -519,7 +558,7 @@ BOOST_DATA_TEST_CASE(softmax_cross_entropy_gradient_matches, bdata::make(shape_c
 BOOST_AUTO_TEST_SUITE_END()
 
 // =======================================================================================
-// The dense layer: dJ/dW, dJ/db, dJ/dX (and delta = dJ/dZ)
+// The dense layer, Linear then ActivationLayer: dJ/dW, dJ/db, dJ/dX (and delta = dJ/dZ)
 // =======================================================================================
 
 namespace {
@@ -535,9 +574,11 @@ std::string name_of(Objective objective) {
     return objective == Objective::weighted_sum ? "J = sum(R (.) A)" : "J = mse(A, T)";
 }
 
-// A dense layer (in, out), a batch X for it, and the objectives' R and T.
+// A dense layer (in, out), a batch X for it, and the objectives' R and T. The Linear layer
+// keeps a pointer to the X of its last forward until backward: after the problem is moved, run
+// forward on its X again before backward.
 struct DenseProblem {
-    Dense layer;
+    Sequential dense;
     Matrix X, R, T;
 
     double J(Objective objective, const Matrix& A) const {
@@ -564,17 +605,21 @@ DenseProblem draw_dense_problem(const ShapeCase& c, const Activation& f, bool wi
     for (int attempt = 0; attempt < max_draws; ++attempt) {
         ++draws.made;
         Matrix W = random_signed_matrix(c.in, c.hidden1, rng, 0.1, 1.0);
-        Dense layer =
-            with_bias ? Dense(W, random_signed_vector(c.hidden1, rng, 0.1, 1.0), f) : Dense(W, f);
-        Matrix X = random_signed_matrix(c.batch, c.in, rng, 0.1, 1.0);
-        const Matrix A = layer.forward(X);
-        Matrix R = random_signed_matrix(c.batch, c.hidden1, rng, 0.5, 1.5);
-        Matrix T = A - random_signed_matrix(c.batch, c.hidden1, rng, 0.1, 1.0);
-        DenseProblem problem{std::move(layer), std::move(X), std::move(R), std::move(T)};
-        bool usable = !near_relu_kink(problem.layer);
+        Sequential dense =
+            with_bias ? Sequential(Linear(W, random_signed_vector(c.hidden1, rng, 0.1, 1.0)),
+                                   ActivationLayer(f))
+                      : Sequential(Linear(W), ActivationLayer(f));
+        // X in the problem first, so that forward and backward below read the problem's own.
+        DenseProblem problem{std::move(dense), random_signed_matrix(c.batch, c.in, rng, 0.1, 1.0),
+                             Matrix(), Matrix()};
+        const Matrix A = problem.dense.forward(problem.X);
+        problem.R = random_signed_matrix(c.batch, c.hidden1, rng, 0.5, 1.5);
+        problem.T = A - random_signed_matrix(c.batch, c.hidden1, rng, 0.1, 1.0);
+        bool usable = !near_relu_kink(problem.dense, 0);
         for (Objective objective : objectives)
-            usable = usable && resolvable(problem.layer.backward(problem.dJ_dA(objective, A)),
-                                          problem.scale(objective, A));
+            usable =
+                usable && resolvable(dense_backward(problem.dense, problem.dJ_dA(objective, A)),
+                                     problem.scale(objective, A));
         if (usable) return problem;
         ++draws.set_aside;
     }
@@ -593,27 +638,31 @@ BOOST_DATA_TEST_CASE(gradients_match,
     const Activation f = activation_named(name);
     Rng rng(c.seed);
     DenseProblem problem = draw_dense_problem(c, f, with_bias, rng);
-    Dense& layer = problem.layer;
+    Sequential& dense = problem.dense;
+    Linear& linear = dense_linear(dense, 0);
     Matrix& X = problem.X;
 
-    const std::string prefix = "Dense(" + to_string(shape_of(layer.W)) + ", " + name +
-                               (with_bias ? ", bias" : ", no bias") + ") ";
+    const std::string prefix = "Linear(" + to_string(shape_of(linear.W)) +
+                               (with_bias ? ", bias" : ", no bias") + ") -> " + name + " ";
     for (Objective objective : objectives) {
         BOOST_TEST_CONTEXT(name_of(objective)) {
-            // Analytic first: numerical_gradient leaves forward's caches at a perturbed point.
-            const DenseGradients g = layer.backward(problem.dJ_dA(objective, layer.forward(X)));
+            // Analytic first: numerical_gradient leaves the layers' outputs at a perturbed point.
+            const DenseGradients g =
+                dense_backward(dense, problem.dJ_dA(objective, dense.forward(X)));
             BOOST_TEST(g.dJ_db.has_value() == with_bias);
 
-            // forward caches its input, so J must run forward on the input being perturbed.
-            const auto J = [&] { return problem.J(objective, layer.forward(X)); };
-            check_gradient(prefix + "dJ/dW", g.dJ_dW, numerical_gradient(J, layer.W));
+            // The Linear layer reads its input by reference, so J must run forward on the input
+            // being perturbed.
+            const auto J = [&] { return problem.J(objective, dense.forward(X)); };
+            check_gradient(prefix + "dJ/dW", g.dJ_dW, numerical_gradient(J, linear.W));
             if (with_bias && g.dJ_db)
-                check_gradient(prefix + "dJ/db", *g.dJ_db, numerical_gradient(J, *layer.b));
+                check_gradient(prefix + "dJ/db", *g.dJ_db, numerical_gradient(J, *linear.b));
             check_gradient(prefix + "dJ/dX", g.dJ_dX, numerical_gradient(J, X));
 
-            // delta = dJ/dZ, by perturbing the weighted sums themselves.
-            layer.forward(X);
-            Matrix Z = layer.Z;
+            // delta = dJ/dZ, by perturbing the weighted sums themselves (through the scalar f,
+            // independently of the layer's vectorized f_many).
+            dense.forward(X);
+            Matrix Z = linear.output();
             const auto J_of_Z = [&] { return problem.J(objective, f(Z)); };
             check_gradient(prefix + "delta = dJ/dZ", g.delta, numerical_gradient(J_of_Z, Z));
         }
@@ -630,7 +679,7 @@ namespace {
 
 enum class Loss { mse, softmax_cross_entropy };
 
-// Three dense layers with biases, mixed activations, and a loss.
+// Three dense layers (Linear with bias, then ActivationLayer), mixed activations, and a loss.
 struct NetworkCase {
     std::array<Activation, 3> activations;
     Loss loss;
@@ -650,9 +699,9 @@ const std::vector<NetworkCase> network_cases = {
      Loss::softmax_cross_entropy},
 };
 
-// A network, a batch X and targets T.
+// A network, a batch X and targets T. As for DenseProblem, run forward on X again after a move.
 struct NetworkProblem {
-    Network net;
+    Sequential net;
     Matrix X, T;
     Loss loss;
 
@@ -673,27 +722,37 @@ NetworkProblem draw_network_problem(const ShapeCase& c, const NetworkCase& n, Rn
     const std::array<std::size_t, 4> widths = {c.in, c.hidden1, c.hidden2, out};
     for (int attempt = 0; attempt < max_draws; ++attempt) {
         ++draws.made;
-        std::vector<Dense> layers;
+        std::vector<std::unique_ptr<Layer>> layers;
+        for (std::size_t l = 0; l < 3; ++l) {
+            // b before W: the order these networks have always been drawn in (as arguments of
+            // one call, which GCC evaluates last first). Drawn the other way, one of the
+            // networks has a dJ/dW entry of 1.1e-5, just above the resolvable bound, that the
+            // check resolves only to 1.3e-7.
+            Vector b = random_signed_vector(widths[l + 1], rng, 0.1, 1.0);
+            Matrix W = random_signed_matrix(widths[l], widths[l + 1], rng, 0.1, 1.0);
+            layers.push_back(std::make_unique<Linear>(W, b));
+            layers.push_back(std::make_unique<ActivationLayer>(n.activations[l]));
+        }
+        // X in the problem first, so that forward and backward below read the problem's own.
+        NetworkProblem problem{Sequential(std::move(layers)),
+                               random_signed_matrix(c.batch, c.in, rng, 0.1, 1.0), Matrix(),
+                               n.loss};
+        const Matrix Y = problem.net.forward(problem.X);
+        problem.T = n.loss == Loss::mse
+                        ? Matrix(Y - random_signed_matrix(c.batch, out, rng, 0.1, 1.0))
+                        : random_one_hot(c.batch, out, rng);
+        bool usable = true;
         for (std::size_t l = 0; l < 3; ++l)
-            layers.emplace_back(random_signed_matrix(widths[l], widths[l + 1], rng, 0.1, 1.0),
-                                random_signed_vector(widths[l + 1], rng, 0.1, 1.0),
-                                n.activations[l]);
-        Network net(std::move(layers));
-        Matrix X = random_signed_matrix(c.batch, c.in, rng, 0.1, 1.0);
-        const Matrix Y = net.forward(X);
-        Matrix T = n.loss == Loss::mse
-                       ? Matrix(Y - random_signed_matrix(c.batch, out, rng, 0.1, 1.0))
-                       : random_one_hot(c.batch, out, rng);
-        NetworkProblem problem{std::move(net), std::move(X), std::move(T), n.loss};
-        bool usable =
-            std::none_of(problem.net.layers.begin(), problem.net.layers.end(), near_relu_kink);
+            usable = usable && !near_relu_kink(problem.net, l);
         // Only what is checked must be resolvable: every layer's dJ/dW and dJ/db and the
         // network's input gradient, not the intermediate deltas.
-        const std::vector<DenseGradients> g = problem.net.backward(problem.dJ_dY(Y));
+        const Matrix dJ_dX = problem.net.backward(problem.dJ_dY(Y));
         const double scale = problem.J(Y);  // every term of either loss is positive
-        for (const DenseGradients& layer : g)
-            usable = usable && resolvable(layer.dJ_dW, scale) && resolvable(*layer.dJ_db, scale);
-        usable = usable && resolvable(g.front().dJ_dX, scale);
+        for (std::size_t l = 0; l < 3; ++l) {
+            const Linear& linear = dense_linear(problem.net, l);
+            usable = usable && resolvable(linear.dJ_dW, scale) && resolvable(*linear.dJ_db, scale);
+        }
+        usable = usable && resolvable(dJ_dX, scale);
         if (usable) return problem;
         ++draws.set_aside;
     }
@@ -708,22 +767,25 @@ BOOST_DATA_TEST_CASE(every_layer_gradient_matches,
                      bdata::make(shape_cases) * bdata::make(network_cases), c, n) {
     Rng rng(c.seed);
     NetworkProblem problem = draw_network_problem(c, n, rng);
-    Network& net = problem.net;
+    Sequential& net = problem.net;
     Matrix& X = problem.X;
 
-    const std::vector<DenseGradients> g = net.backward(problem.dJ_dY(net.forward(X)));
-    BOOST_TEST_REQUIRE(g.size() == 3u);
+    // Backward stores every Linear layer's dJ/dW and dJ/db in the layer; the forwards that J
+    // runs below leave them alone.
+    const Matrix dJ_dX = net.backward(problem.dJ_dY(net.forward(X)));
+    BOOST_TEST_REQUIRE(net.layers.size() == 6u);  // three dense layers, each Linear + activation
 
     const auto J = [&] { return problem.J(net.forward(X)); };
     for (std::size_t l = 0; l < 3; ++l) {
+        Linear& linear = dense_linear(net, l);
         const std::string prefix = "layer " + std::to_string(l + 1) + " (" +
-                                   std::string(net.layers[l].f.name) + ", W " +
-                                   to_string(shape_of(net.layers[l].W)) + ") ";
-        check_gradient(prefix + "dJ/dW", g[l].dJ_dW, numerical_gradient(J, net.layers[l].W));
-        BOOST_TEST_REQUIRE(g[l].dJ_db.has_value());
-        check_gradient(prefix + "dJ/db", *g[l].dJ_db, numerical_gradient(J, *net.layers[l].b));
+                                   std::string(dense_activation(net, l).f.name) + ", W " +
+                                   to_string(shape_of(linear.W)) + ") ";
+        check_gradient(prefix + "dJ/dW", linear.dJ_dW, numerical_gradient(J, linear.W));
+        BOOST_TEST_REQUIRE(linear.dJ_db.has_value());
+        check_gradient(prefix + "dJ/db", *linear.dJ_db, numerical_gradient(J, *linear.b));
     }
-    check_gradient("network input dJ/dX", g[0].dJ_dX, numerical_gradient(J, X));
+    check_gradient("network input dJ/dX", dJ_dX, numerical_gradient(J, X));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

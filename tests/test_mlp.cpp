@@ -5,6 +5,7 @@
 // engine's products equal a long-double triple loop.
 #define BOOST_TEST_MODULE mlp
 #include <cmath>
+#include <iomanip>
 #include <random>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "backprop/core/products.hpp"
+#include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/mlp.hpp"
 #include "backprop/train/divergence.hpp"
@@ -30,16 +32,39 @@ namespace {
 // real difference (a wrong index or a missing term is off by far more).
 constexpr double tolerance = 1e-12;
 
-/// max |a - b| / max |b|, over two containers of the same shape.
+/// Whether \p a agrees with the reference \p b: max |a - b| <= tolerance * max |b| (or, where
+/// b is all zeros, max |a - b| <= tolerance). If not, the message gives that difference and the
+/// first entries that differ by more, with their indices and both values.
 template <class Container>
-double normwise_difference(const Container& a, const Container& b) {
-    BOOST_TEST_REQUIRE(a.data().size() == b.data().size());
+boost::test_tools::predicate_result agree(const Container& a, const Container& b) {
+    boost::test_tools::predicate_result result(true);
+    if (a.data().size() != b.data().size()) {
+        result = false;
+        result.message() << a.data().size() << " entries against " << b.data().size();
+        return result;
+    }
     double difference = 0.0, scale = 0.0;
     for (std::size_t i = 0; i < a.data().size(); ++i) {
         difference = std::max(difference, std::abs(a.data()[i] - b.data()[i]));
         scale = std::max(scale, std::abs(b.data()[i]));
     }
-    return scale == 0.0 ? difference : difference / scale;
+    const double allowed = tolerance * (scale == 0.0 ? 1.0 : scale);
+    if (difference <= allowed) return result;
+    result = false;
+    result.message() << "largest difference " << difference << ", more than " << tolerance
+                     << " of the largest entry " << scale << "; first entries that differ:";
+    int shown = 0;
+    for (std::size_t i = 0; i < a.data().size() && shown < 3; ++i) {
+        if (std::abs(a.data()[i] - b.data()[i]) <= allowed) continue;
+        ++shown;
+        result.message() << std::setprecision(17) << " [";
+        if constexpr (requires { a.size2(); })
+            result.message() << i / a.size2() << "][" << i % a.size2();
+        else
+            result.message() << i;
+        result.message() << "] " << a.data()[i] << " against " << b.data()[i] << ";";
+    }
+    return result;
 }
 
 Matrix random_matrix(std::size_t rows, std::size_t cols, std::mt19937_64& generator,
@@ -83,6 +108,20 @@ const std::vector<Case> cases{
 
 }  // namespace
 
+// The comparison names where two results part: its own failure must be readable.
+BOOST_AUTO_TEST_CASE(a_disagreement_names_the_first_entries_that_differ) {
+    const Matrix reference = matrix_from_rows({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}});
+    Matrix close = reference, apart = reference;
+    close(0, 1) += 1e-13;  // within 1e-12 of the largest entry, 6
+    apart(1, 2) += 1e-9;
+    BOOST_TEST(agree(close, reference));
+    boost::test_tools::predicate_result r = agree(apart, reference);
+    BOOST_TEST(!r);
+    const std::string message = r.message().str();
+    BOOST_TEST(message.find("[1][2] 6.0000000010000001 against 6") != std::string::npos, message);
+    BOOST_TEST(message.find("[0][") == std::string::npos, message);
+}
+
 BOOST_AUTO_TEST_CASE(this_build_has_naive_and_both_ublas_engines) {
     const auto names = step_names();
     BOOST_TEST_REQUIRE(names.size() >= 3u);
@@ -106,26 +145,25 @@ BOOST_DATA_TEST_CASE(every_implementation_computes_the_same_step, data::make(cas
     const double reference_loss = naive->step(reference, X, T, 0.5);
 
     for (std::string_view name : step_names()) {
-        BOOST_TEST_CONTEXT("implementation " << name) {
+        if (name == naive->name()) continue;  // the reference itself
+        BOOST_TEST_CONTEXT("implementation " << name << " against naive") {
             const auto step = make_step(name);
             MlpParameters p = start;
-            BOOST_TEST(normwise_difference(step->forward(p, X), reference_logits) <= tolerance);
+            BOOST_TEST(agree(step->forward(p, X), reference_logits));
             const MlpGradients& g = step->backward(p, T);
             for (std::size_t l = 0; l < p.W.size(); ++l) {
-                BOOST_TEST(
-                    normwise_difference(g.dJ_dW[l], reference_gradients.dJ_dW[l]) <= tolerance,
-                    "dJ/dW of layer " << l + 1);
-                BOOST_TEST(
-                    normwise_difference(g.dJ_db[l], reference_gradients.dJ_db[l]) <= tolerance,
-                    "dJ/db of layer " << l + 1);
+                BOOST_TEST_INFO("dJ/dW of layer " << l + 1);
+                BOOST_TEST(agree(g.dJ_dW[l], reference_gradients.dJ_dW[l]));
+                BOOST_TEST_INFO("dJ/db of layer " << l + 1);
+                BOOST_TEST(agree(g.dJ_db[l], reference_gradients.dJ_db[l]));
             }
             const double loss = step->step(p, X, T, 0.5);
             BOOST_TEST(loss == reference_loss, boost::test_tools::tolerance(tolerance));
             for (std::size_t l = 0; l < p.W.size(); ++l) {
-                BOOST_TEST(normwise_difference(p.W[l], reference.W[l]) <= tolerance,
-                           "updated W of layer " << l + 1);
-                BOOST_TEST(normwise_difference(p.b[l], reference.b[l]) <= tolerance,
-                           "updated b of layer " << l + 1);
+                BOOST_TEST_INFO("updated W of layer " << l + 1);
+                BOOST_TEST(agree(p.W[l], reference.W[l]));
+                BOOST_TEST_INFO("updated b of layer " << l + 1);
+                BOOST_TEST(agree(p.b[l], reference.b[l]));
             }
         }
     }
@@ -145,11 +183,11 @@ BOOST_AUTO_TEST_CASE(buffers_follow_the_batch_size) {
             used->forward(p, X_big);
             used->backward(p, T_big);
             const Matrix logits = used->forward(p, X_small);
-            BOOST_TEST(normwise_difference(logits, fresh->forward(p, X_small)) <= tolerance);
+            BOOST_TEST(agree(logits, fresh->forward(p, X_small)));
             const MlpGradients g = used->backward(p, T_small);
             const MlpGradients& h = fresh->backward(p, T_small);
             for (std::size_t l = 0; l < 2; ++l)
-                BOOST_TEST(normwise_difference(g.dJ_dW[l], h.dJ_dW[l]) <= tolerance);
+                BOOST_TEST(agree(g.dJ_dW[l], h.dJ_dW[l]));
         }
     }
 }
@@ -198,11 +236,14 @@ BOOST_AUTO_TEST_CASE(every_engine_multiplies_correctly) {
                     }
                 Matrix C(M, N);
                 engine.A_B(A, B, C);
-                BOOST_TEST(normwise_difference(C, expected) <= tolerance, "A B");
+                BOOST_TEST_INFO("A B");
+                BOOST_TEST(agree(C, expected));
                 engine.At_B(At, B, C);
-                BOOST_TEST(normwise_difference(C, expected) <= tolerance, "A^T B");
+                BOOST_TEST_INFO("A^T B");
+                BOOST_TEST(agree(C, expected));
                 engine.A_Bt(A, Bt, C);
-                BOOST_TEST(normwise_difference(C, expected) <= tolerance, "A B^T");
+                BOOST_TEST_INFO("A B^T");
+                BOOST_TEST(agree(C, expected));
             }
         }
 }
@@ -331,12 +372,16 @@ BOOST_AUTO_TEST_CASE(non_finite_losses_and_gradients_are_named) {
     BOOST_CHECK_EXCEPTION(require_finite_gradients(g, at), DivergenceError,
                           says({"layer 1's weights W is NaN"}));
 
-    std::vector<DenseGradients> dense(2);
-    dense[0].dJ_dW = Matrix(2, 2, 0.0);
-    dense[1].dJ_dW = Matrix(2, 1, 0.0);
-    dense[1].dJ_db = Vector(1, std::nan(""));
-    BOOST_CHECK_EXCEPTION(require_finite_gradients(dense, at), DivergenceError,
-                          says({"layer 2's bias b is NaN"}));
+    // A Sequential's gradients, as its layers stored them in the last backward.
+    Sequential network(Linear(Matrix(2, 2, 0.0)), ActivationLayer(activations::tanh),
+                       Linear(Matrix(2, 1, 0.0), Vector(1, 0.0)));
+    BOOST_CHECK_NO_THROW(require_finite_gradients(network, at));
+    network.layer<Linear>(2).dJ_db->data()[0] = std::nan("");
+    BOOST_CHECK_EXCEPTION(require_finite_gradients(network, at), DivergenceError,
+                          says({"epoch 3, batch 7", "layer 3 (Linear 2x1)'s b is NaN"}));
+    network.layer<Linear>(0).dJ_dW(1, 0) = HUGE_VAL;
+    BOOST_CHECK_EXCEPTION(require_finite_gradients(network, at), DivergenceError,
+                          says({"layer 1 (Linear 2x2 without bias)'s W is infinite"}));
 }
 
 // The vectorized activations stay finite and exact at the extremes, as the scalar ones do.

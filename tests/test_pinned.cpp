@@ -8,11 +8,10 @@
 
 #include "backprop/core/activation.hpp"
 #include "backprop/core/linalg.hpp"
+#include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
-#include "backprop/nn/network.hpp"
 #include "backprop/nn/neuron.hpp"
 #include "backprop/nn/worked_example.hpp"
-#include "backprop/train/sgd.hpp"
 
 #include "pinned.hpp"
 
@@ -58,14 +57,16 @@ BOOST_AUTO_TEST_CASE(neuron_is_the_first_hidden_neuron) {
     check("a", neuron.output(x), expected.a1[0]);
 }
 
+// The network is Linear(W1), σ, Linear(W2), σ: layer outputs z1, a1, z2, y.
 BOOST_AUTO_TEST_CASE(forward_through_the_network) {
-    Network network = worked_example::network();
-    const Matrix y = network.forward(worked_example::x());
+    Sequential network = worked_example::network();
+    const Matrix x = worked_example::x();
+    const Matrix y = network.forward(x);
     for (std::size_t j = 0; j < 3; ++j) {
-        check(at("z1", j), network.layers[0].Z(0, j), expected.z1[j]);
-        check(at("a1", j), network.layers[0].A(0, j), expected.a1[j]);
+        check(at("z1", j), network.layers[0]->output()(0, j), expected.z1[j]);
+        check(at("a1", j), network.layers[1]->output()(0, j), expected.a1[j]);
     }
-    check("z2", network.layers[1].Z(0, 0), expected.z2);
+    check("z2", network.layers[2]->output()(0, 0), expected.z2);
     check("y", y(0, 0), expected.y);
 }
 
@@ -83,40 +84,57 @@ BOOST_AUTO_TEST_CASE(forward_step_by_step) {
 }
 
 BOOST_AUTO_TEST_CASE(loss_and_its_gradient) {
-    Network network = worked_example::network();
-    const Matrix y = network.forward(worked_example::x());
+    Sequential network = worked_example::network();
+    const Matrix x = worked_example::x();
+    const Matrix y = network.forward(x);
     const Matrix t = worked_example::t();
     check("J", mse(y, t), expected.J);
     check("dJ/dy", mse_gradient(y, t)(0, 0), expected.dJ_dy);
     check("J_cross_entropy", binary_cross_entropy(y, t), expected.cross_entropy());
 }
 
+// Layer by layer, as Sequential::backward goes, so that every error signal can be read.
 BOOST_AUTO_TEST_CASE(backward_through_the_network) {
-    Network network = worked_example::network();
-    const Matrix y = network.forward(worked_example::x());
-    const auto gradients = network.backward(mse_gradient(y, worked_example::t()));
-    BOOST_TEST_REQUIRE(gradients.size() == 2u);
-    check("delta2", gradients[1].delta(0, 0), expected.delta2);
+    Sequential network = worked_example::network();
+    const Matrix x = worked_example::x();
+    const Matrix y = network.forward(x);
+    const Matrix delta2 = network.layers[3]->backward(mse_gradient(y, worked_example::t()));
+    const Matrix dJ_da1 = network.layers[2]->backward(delta2);
+    const Matrix delta1 = network.layers[1]->backward(dJ_da1);
+    network.layers[0]->backward(delta1);
+    const Linear &layer1 = network.layer<Linear>(0), &layer2 = network.layer<Linear>(2);
+    check("delta2", delta2(0, 0), expected.delta2);
     for (std::size_t j = 0; j < 3; ++j) {
-        check(at("delta1", j), gradients[0].delta(0, j), expected.delta1[j]);
-        check(at("dJ_dW2", j), gradients[1].dJ_dW(j, 0), expected.dJ_dW2[j]);
+        check(at("delta1", j), delta1(0, j), expected.delta1[j]);
+        check(at("dJ_dW2", j), layer2.dJ_dW(j, 0), expected.dJ_dW2[j]);
     }
     for (std::size_t i = 0; i < 2; ++i)
         for (std::size_t j = 0; j < 3; ++j)
-            check(at("dJ_dW1", i, j), gradients[0].dJ_dW(i, j), expected.dJ_dW1[i][j]);
-    BOOST_TEST(!gradients[0].dJ_db.has_value(), "the article's layers have no bias");
+            check(at("dJ_dW1", i, j), layer1.dJ_dW(i, j), expected.dJ_dW1[i][j]);
+    BOOST_TEST(!layer1.dJ_db.has_value(), "the article's layers have no bias");
+    BOOST_TEST(!layer2.dJ_db.has_value(), "the article's layers have no bias");
+
+    // Sequential::backward is the same chain.
+    Sequential again = worked_example::network();
+    const Matrix x_again = worked_example::x();
+    again.backward(mse_gradient(again.forward(x_again), worked_example::t()));
+    for (std::size_t i = 0; i < 2; ++i)
+        for (std::size_t j = 0; j < 3; ++j)
+            check(at("Sequential::backward dJ_dW1", i, j), again.layer<Linear>(0).dJ_dW(i, j),
+                  expected.dJ_dW1[i][j]);
 }
 
 BOOST_AUTO_TEST_CASE(one_sgd_step) {
-    Network network = worked_example::network();
-    const Matrix y = network.forward(worked_example::x());
-    sgd_step(network, network.backward(mse_gradient(y, worked_example::t())),
-             worked_example::alpha);
+    Sequential network = worked_example::network();
+    const Matrix x = worked_example::x();
+    const Matrix y = network.forward(x);
+    network.backward(mse_gradient(y, worked_example::t()));
+    network.sgd_step(worked_example::alpha);
     for (std::size_t j = 0; j < 3; ++j)
-        check(at("W2_new", j), network.layers[1].W(j, 0), expected.W2_new[j]);
+        check(at("W2_new", j), network.layer<Linear>(2).W(j, 0), expected.W2_new[j]);
     for (std::size_t i = 0; i < 2; ++i)
         for (std::size_t j = 0; j < 3; ++j)
-            check(at("W1_new", i, j), network.layers[0].W(i, j), expected.W1_new[i][j]);
+            check(at("W1_new", i, j), network.layer<Linear>(0).W(i, j), expected.W1_new[i][j]);
 }
 
 // Batch semantics: the loss of a batch is the mean of its samples' losses, and so is the
@@ -124,13 +142,13 @@ BOOST_AUTO_TEST_CASE(one_sgd_step) {
 BOOST_AUTO_TEST_CASE(a_batch_averages_its_samples) {
     const Matrix x2 = matrix_from_rows({{0.5, 0.8}, {0.5, 0.8}});
     const Matrix t2 = matrix_from_rows({{0.7}, {0.7}});
-    Network network = worked_example::network();
+    Sequential network = worked_example::network();
     const Matrix y = network.forward(x2);
     check("J of a batch of two", mse(y, t2), expected.J);
-    const auto gradients = network.backward(mse_gradient(y, t2));
+    network.backward(mse_gradient(y, t2));
     for (std::size_t i = 0; i < 2; ++i)
         for (std::size_t j = 0; j < 3; ++j)
-            check(at("dJ_dW1 of a batch of two", i, j), gradients[0].dJ_dW(i, j),
+            check(at("dJ_dW1 of a batch of two", i, j), network.layer<Linear>(0).dJ_dW(i, j),
                   expected.dJ_dW1[i][j]);
 
     // Two different samples: the mean of ½(y − t)² over the batch.

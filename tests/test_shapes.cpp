@@ -8,6 +8,7 @@
 #include <exception>
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -21,12 +22,10 @@
 #include "backprop/core/activation.hpp"
 #include "backprop/core/linalg.hpp"
 #include "backprop/core/matrix.hpp"
-#include "backprop/nn/dense.hpp"
+#include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
-#include "backprop/nn/network.hpp"
 #include "backprop/nn/neuron.hpp"
 #include "backprop/nn/worked_example.hpp"
-#include "backprop/train/sgd.hpp"
 
 namespace bdata = boost::unit_test::data;
 using namespace backprop;
@@ -235,76 +234,111 @@ BOOST_AUTO_TEST_CASE(softmax_needs_a_column) {
 BOOST_AUTO_TEST_SUITE_END()
 
 // =======================================================================================
-// The dense layer
+// The linear layer and the activation layer
 // =======================================================================================
 
-BOOST_AUTO_TEST_SUITE(dense_layer)
+BOOST_AUTO_TEST_SUITE(linear_layer)
 
 BOOST_AUTO_TEST_CASE(forward_with_the_wrong_number_of_inputs) {
-    Dense layer(filled(2, 5), activations::sigmoid);  // 2 inputs, 5 outputs
+    Linear layer(filled(2, 5));  // 2 inputs, 5 outputs
+    const Matrix too_wide = filled(4, 3);
     BOOST_CHECK_EXCEPTION(
-        layer.forward(filled(4, 3)), std::invalid_argument,
-        (MessageNames{"Dense::forward", {"X (4x3)", "W (2x5)", "3 columns", "2 rows"}}));
+        layer.forward(too_wide, true), std::invalid_argument,
+        (MessageNames{"Linear::forward", {"X (4x3)", "W (2x5)", "3 columns", "2 rows"}}));
     // A batch of one sample given as a column instead of a row.
-    BOOST_CHECK_EXCEPTION(layer.forward(filled(2, 1)), std::invalid_argument,
-                          (MessageNames{"Dense::forward", {"X (2x1)", "W (2x5)"}}));
+    const Matrix column = filled(2, 1);
+    BOOST_CHECK_EXCEPTION(layer.forward(column, true), std::invalid_argument,
+                          (MessageNames{"Linear::forward", {"X (2x1)", "W (2x5)"}}));
 
-    BOOST_CHECK_NO_THROW(layer.forward(filled(4, 2)));
-    BOOST_TEST(same_shape(layer.A, {4, 5}));
+    const Matrix X = filled(4, 2);
+    BOOST_CHECK_NO_THROW(layer.forward(X, true));
+    BOOST_TEST(same_shape(layer.output(), {4, 5}));
 }
 
 BOOST_AUTO_TEST_CASE(constructor_with_a_bias_of_the_wrong_length) {
-    BOOST_CHECK_EXCEPTION(Dense(filled(2, 5), filled_vector(4), activations::tanh),
-                          std::invalid_argument,
-                          (MessageNames{"Dense", {"b has 4 entries", "W (2x5)", "5 columns"}}));
+    BOOST_CHECK_EXCEPTION(Linear(filled(2, 5), filled_vector(4)), std::invalid_argument,
+                          (MessageNames{"Linear", {"b has 4 entries", "W (2x5)", "5 columns"}}));
     // One bias per input instead of per output.
-    BOOST_CHECK_EXCEPTION(Dense(filled(2, 5), filled_vector(2), activations::tanh),
-                          std::invalid_argument,
-                          (MessageNames{"Dense", {"b has 2 entries", "W (2x5)"}}));
+    BOOST_CHECK_EXCEPTION(Linear(filled(2, 5), filled_vector(2)), std::invalid_argument,
+                          (MessageNames{"Linear", {"b has 2 entries", "W (2x5)"}}));
 
-    BOOST_CHECK_NO_THROW(Dense(filled(2, 5), filled_vector(5), activations::tanh));
-    BOOST_CHECK_NO_THROW(Dense(filled(2, 5), activations::tanh));
+    BOOST_CHECK_NO_THROW(Linear(filled(2, 5), filled_vector(5)));
+    BOOST_CHECK_NO_THROW(Linear(filled(2, 5)));
 }
 
-BOOST_AUTO_TEST_CASE(backward_with_dJ_dA_of_the_wrong_shape) {
-    Dense layer(filled(2, 5), filled_vector(5), activations::relu);
-    layer.forward(filled(4, 2));  // A is (4, 5)
+BOOST_AUTO_TEST_CASE(backward_with_dJ_dZ_of_the_wrong_shape) {
+    Linear layer(filled(2, 5), filled_vector(5));
+    const Matrix X = filled(4, 2);
+    layer.forward(X, true);  // Z is (4, 5)
     BOOST_CHECK_EXCEPTION(layer.backward(filled(4, 4)), std::invalid_argument,
-                          (MessageNames{"Dense::backward", {"dJ/dA is 4x4", "A is 4x5"}}));
+                          (MessageNames{"Linear::backward", {"dJ/dZ is 4x4", "Z is 4x5"}}));
     BOOST_CHECK_EXCEPTION(layer.backward(filled(5, 4)), std::invalid_argument,
-                          (MessageNames{"Dense::backward", {"dJ/dA is 5x4", "A is 4x5"}}));
+                          (MessageNames{"Linear::backward", {"dJ/dZ is 5x4", "Z is 4x5"}}));
     // The gradient for a different batch size.
     BOOST_CHECK_EXCEPTION(layer.backward(filled(1, 5)), std::invalid_argument,
-                          (MessageNames{"Dense::backward", {"dJ/dA is 1x5", "A is 4x5"}}));
+                          (MessageNames{"Linear::backward", {"dJ/dZ is 1x5", "Z is 4x5"}}));
 
-    DenseGradients g;
-    BOOST_CHECK_NO_THROW(g = layer.backward(filled(4, 5)));
-    BOOST_TEST(same_shape(g.dJ_dW, {2, 5}));
-    BOOST_TEST(same_shape(g.dJ_dX, {4, 2}));
+    Matrix dJ_dX;
+    BOOST_CHECK_NO_THROW(dJ_dX = layer.backward(filled(4, 5)));
+    BOOST_TEST(same_shape(layer.dJ_dW, {2, 5}));
+    BOOST_TEST(same_shape(dJ_dX, {4, 2}));
+}
+
+BOOST_AUTO_TEST_CASE(activation_backward_with_dJ_dA_of_the_wrong_shape) {
+    ActivationLayer layer(activations::relu);
+    const Matrix Z = filled(4, 5);
+    layer.forward(Z, true);  // A is (4, 5)
+    BOOST_CHECK_EXCEPTION(
+        layer.backward(filled(4, 4)), std::invalid_argument,
+        (MessageNames{"ActivationLayer::backward", {"dJ/dA is 4x4", "A is 4x5"}}));
+    BOOST_CHECK_EXCEPTION(
+        layer.backward(filled(5, 4)), std::invalid_argument,
+        (MessageNames{"ActivationLayer::backward", {"dJ/dA is 5x4", "A is 4x5"}}));
+    // The gradient for a different batch size.
+    BOOST_CHECK_EXCEPTION(
+        layer.backward(filled(1, 5)), std::invalid_argument,
+        (MessageNames{"ActivationLayer::backward", {"dJ/dA is 1x5", "A is 4x5"}}));
+
+    Matrix dJ_dZ;
+    BOOST_CHECK_NO_THROW(dJ_dZ = layer.backward(filled(4, 5)));
+    BOOST_TEST(same_shape(dJ_dZ, {4, 5}));
 }
 
 BOOST_AUTO_TEST_CASE(backward_before_forward_is_a_logic_error) {
-    const Dense layer(filled(2, 5), activations::sigmoid);
+    Linear layer(filled(2, 5));
     BOOST_CHECK_EXCEPTION(layer.backward(filled(4, 5)), std::logic_error,
-                          (OutOfOrder{{"Dense::backward", {"before forward"}}}));
+                          (OutOfOrder{{"Linear::backward", {"before forward"}}}));
+    ActivationLayer activation(activations::sigmoid);
+    BOOST_CHECK_EXCEPTION(activation.backward(filled(4, 5)), std::logic_error,
+                          (OutOfOrder{{"ActivationLayer::backward", {"before forward"}}}));
 
     // A forward that throws caches nothing: backward is still out of order.
-    Dense rejected(filled(2, 5), activations::sigmoid);
-    BOOST_CHECK_THROW(rejected.forward(filled(4, 3)), std::invalid_argument);
+    Linear rejected(filled(2, 5));
+    const Matrix too_wide = filled(4, 3);
+    BOOST_CHECK_THROW(rejected.forward(too_wide, true), std::invalid_argument);
     BOOST_CHECK_EXCEPTION(rejected.backward(filled(4, 5)), std::logic_error,
-                          (OutOfOrder{{"Dense::backward", {"before forward"}}}));
+                          (OutOfOrder{{"Linear::backward", {"before forward"}}}));
 
     // After a forward, backward works.
-    rejected.forward(filled(4, 2));
+    const Matrix X = filled(4, 2);
+    rejected.forward(X, true);
     BOOST_CHECK_NO_THROW(rejected.backward(filled(4, 5)));
+    activation.forward(X, true);
+    BOOST_CHECK_NO_THROW(activation.backward(filled(4, 2)));
 }
 
 BOOST_AUTO_TEST_CASE(a_rejected_forward_keeps_the_previous_batch) {
-    Dense layer(filled(2, 5), activations::sigmoid);
-    layer.forward(filled(4, 2));
-    BOOST_CHECK_THROW(layer.forward(filled(3, 3)), std::invalid_argument);
-    BOOST_TEST(same_shape(layer.X, {4, 2}));
-    BOOST_CHECK_NO_THROW(layer.backward(filled(4, 5)));
+    Linear layer(filled(2, 5));
+    const Matrix X = filled(4, 2);
+    layer.forward(X, true);
+    const Matrix rejected = filled(3, 3, 2.0);
+    BOOST_CHECK_THROW(layer.forward(rejected, true), std::invalid_argument);
+    BOOST_TEST(same_shape(layer.output(), {4, 5}));
+    Matrix dJ_dX;
+    BOOST_CHECK_NO_THROW(dJ_dX = layer.backward(filled(4, 5)));
+    // The gradients are those of the kept batch: dJ/dW = X^T dJ/dZ, 4 samples of 0.5 * 0.5.
+    BOOST_TEST(same_shape(dJ_dX, {4, 2}));
+    BOOST_TEST(layer.dJ_dW(1, 4) == 1.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -316,138 +350,195 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(networks)
 
 BOOST_AUTO_TEST_CASE(layers_that_do_not_chain) {
-    // Layer 1 gives 3 outputs, layer 2 takes 4 inputs.
+    // Layer 1 gives 3 outputs, layer 3 takes 4 inputs (the activation between takes any).
     BOOST_CHECK_EXCEPTION(
-        Network(
-            {Dense(filled(2, 3), activations::sigmoid), Dense(filled(4, 1), activations::sigmoid)}),
+        Sequential(Linear(filled(2, 3)), ActivationLayer(activations::sigmoid),
+                   Linear(filled(4, 1)), ActivationLayer(activations::sigmoid)),
         std::invalid_argument,
-        (MessageNames{"Network",
-                      {"layer 1 has W (2x3)", "layer 2 has W (4x1)", "3 outputs", "4 inputs"}}));
-    // The mismatch between the second and third of three layers.
+        (MessageNames{"Sequential",
+                      {"layer 1 (Linear 2x3 without bias)", "layer 3 (Linear 4x1 without bias)",
+                       "gives 3", "takes 4 inputs"}}));
+    // The mismatch between the second and third of three linear layers.
     BOOST_CHECK_EXCEPTION(
-        Network({Dense(filled(2, 3), activations::tanh), Dense(filled(3, 4), activations::tanh),
-                 Dense(filled(5, 1), activations::identity)}),
+        Sequential(Linear(filled(2, 3)), ActivationLayer(activations::tanh), Linear(filled(3, 4)),
+                   ActivationLayer(activations::tanh), Linear(filled(5, 1)),
+                   ActivationLayer(activations::identity)),
         std::invalid_argument,
-        (MessageNames{"Network", {"layer 2 has W (3x4)", "layer 3 has W (5x1)"}}));
+        (MessageNames{"Sequential",
+                      {"layer 3 (Linear 3x4 without bias)", "layer 5 (Linear 5x1 without bias)"}}));
     // The article's W1 (2x3) followed by its W2 transposed (1x3).
-    BOOST_CHECK_EXCEPTION(Network({Dense(worked_example::W1(), activations::sigmoid),
-                                   Dense(filled(1, 3), activations::sigmoid)}),
-                          std::invalid_argument, (MessageNames{"Network", {"2x3", "1x3"}}));
+    BOOST_CHECK_EXCEPTION(
+        Sequential(Linear(worked_example::W1()), ActivationLayer(activations::sigmoid),
+                   Linear(filled(1, 3)), ActivationLayer(activations::sigmoid)),
+        std::invalid_argument, (MessageNames{"Sequential", {"2x3", "1x3"}}));
 
-    BOOST_CHECK_NO_THROW(Network(
-        {Dense(filled(2, 3), activations::sigmoid), Dense(filled(3, 1), activations::sigmoid)}));
-    BOOST_CHECK_NO_THROW(
-        Network({Dense(filled(2, 3), activations::tanh), Dense(filled(3, 4), activations::tanh),
-                 Dense(filled(4, 1), activations::identity)}));
+    BOOST_CHECK_NO_THROW(Sequential(Linear(filled(2, 3)), ActivationLayer(activations::sigmoid),
+                                    Linear(filled(3, 1)), ActivationLayer(activations::sigmoid)));
+    BOOST_CHECK_NO_THROW(Sequential(Linear(filled(2, 3)), ActivationLayer(activations::tanh),
+                                    Linear(filled(3, 4)), ActivationLayer(activations::tanh),
+                                    Linear(filled(4, 1)), ActivationLayer(activations::identity)));
 }
 
 BOOST_AUTO_TEST_CASE(an_empty_network) {
-    BOOST_CHECK_EXCEPTION(Network(std::vector<Dense>{}), std::invalid_argument,
-                          (MessageNames{"Network", {"at least one layer"}}));
-    BOOST_CHECK_NO_THROW(Network({Dense(filled(2, 3), activations::sigmoid)}));
+    BOOST_CHECK_EXCEPTION(Sequential(std::vector<std::unique_ptr<Layer>>{}), std::invalid_argument,
+                          (MessageNames{"Sequential", {"no layers"}}));
+    BOOST_CHECK_NO_THROW(Sequential(Linear(filled(2, 3)), ActivationLayer(activations::sigmoid)));
 }
 
 BOOST_AUTO_TEST_CASE(forward_and_backward_report_the_layer_that_does_not_fit) {
-    Network net(
-        {Dense(filled(2, 3), activations::sigmoid), Dense(filled(3, 1), activations::sigmoid)});
-    BOOST_CHECK_EXCEPTION(net.forward(filled(1, 3)), std::invalid_argument,
-                          (MessageNames{"Dense::forward", {"X (1x3)", "W (2x3)"}}));
-    net.forward(filled(1, 2));
-    BOOST_CHECK_EXCEPTION(net.backward(filled(1, 2)), std::invalid_argument,
-                          (MessageNames{"Dense::backward", {"dJ/dA is 1x2", "A is 1x1"}}));
+    Sequential net(Linear(filled(2, 3)), ActivationLayer(activations::sigmoid),
+                   Linear(filled(3, 1)), ActivationLayer(activations::sigmoid));
+    const Matrix too_wide = filled(1, 3);
+    BOOST_CHECK_EXCEPTION(net.forward(too_wide), std::invalid_argument,
+                          (MessageNames{"Linear::forward", {"X (1x3)", "W (2x3)"}}));
+    const Matrix X = filled(1, 2);
+    net.forward(X);
+    BOOST_CHECK_EXCEPTION(
+        net.backward(filled(1, 2)), std::invalid_argument,
+        (MessageNames{"ActivationLayer::backward", {"dJ/dA is 1x2", "A is 1x1"}}));
     BOOST_CHECK_NO_THROW(net.backward(filled(1, 1)));
+
+    // A network that ends in a linear layer: the linear layer names the mismatch.
+    Sequential linear_out(Linear(filled(2, 3)), ActivationLayer(activations::sigmoid),
+                          Linear(filled(3, 1)));
+    linear_out.forward(X);
+    BOOST_CHECK_EXCEPTION(linear_out.backward(filled(1, 2)), std::invalid_argument,
+                          (MessageNames{"Linear::backward", {"dJ/dZ is 1x2", "Z is 1x1"}}));
+    BOOST_CHECK_NO_THROW(linear_out.backward(filled(1, 1)));
+}
+
+BOOST_AUTO_TEST_CASE(layer_i_names_the_index_it_cannot_give) {
+    Sequential net(Linear(filled(2, 3)), ActivationLayer(activations::sigmoid),
+                   Linear(filled(3, 1)), ActivationLayer(activations::sigmoid));
+    // Past the end.
+    BOOST_CHECK_EXCEPTION(net.layer<Linear>(4), std::invalid_argument,
+                          (MessageNames{"Sequential::layer(4)", {"4 layers", "counted from 0"}}));
+    BOOST_CHECK_EXCEPTION(std::as_const(net).layer<Linear>(7), std::invalid_argument,
+                          (MessageNames{"Sequential::layer(7)", {"4 layers"}}));
+    // An activation layer asked for as a linear one.
+    BOOST_CHECK_EXCEPTION(net.layer<Linear>(1), std::invalid_argument,
+                          (MessageNames{"Sequential::layer(1)", {"sigmoid", "not the kind"}}));
+    BOOST_CHECK_EXCEPTION(std::as_const(net).layer<Linear>(3), std::invalid_argument,
+                          (MessageNames{"Sequential::layer(3)", {"sigmoid", "not the kind"}}));
+
+    BOOST_CHECK_NO_THROW(net.layer<ActivationLayer>(1));
+    Matrix W2;
+    BOOST_CHECK_NO_THROW(W2 = net.layer<Linear>(2).W);
+    BOOST_TEST(same_shape(W2, {3, 1}));
+    BOOST_TEST(same_shape(std::as_const(net).layer<Linear>(0).W, {2, 3}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
 
 // =======================================================================================
-// SGD
+// SGD: the gradients live in the layers, shaped like their parameters
 // =======================================================================================
 
 BOOST_AUTO_TEST_SUITE(sgd)
 
-BOOST_AUTO_TEST_CASE(gradients_that_do_not_fit_the_layer) {
-    Dense layer(filled(2, 3), filled_vector(3), activations::sigmoid);
-    layer.forward(filled(4, 2));
-    const DenseGradients fitting = layer.backward(filled(4, 3));
+// Every parameter view has as many gradient entries as values, W always and b only with a bias,
+// and the gradients keep the parameters' shapes through backward.
+BOOST_AUTO_TEST_CASE(parameters_pair_each_value_with_a_gradient_of_its_size) {
+    Linear biased(filled(2, 3), filled_vector(3));
+    Linear unbiased(filled(2, 3));
+    ActivationLayer activation(activations::sigmoid);
 
-    DenseGradients transposed = fitting;
-    transposed.dJ_dW = filled(3, 2);
-    BOOST_CHECK_EXCEPTION(sgd_step(layer, transposed, 0.1), std::invalid_argument,
-                          (MessageNames{"sgd_step", {"dJ/dW is 3x2", "W is 2x3"}}));
+    const std::vector<ParameterView> with_b = biased.parameters();
+    BOOST_TEST_REQUIRE(with_b.size() == 2u);
+    BOOST_TEST(with_b[0].name == "W");
+    BOOST_TEST(with_b[0].value.size() == 6u);
+    BOOST_TEST(with_b[0].gradient.size() == 6u);
+    BOOST_TEST(with_b[1].name == "b");
+    BOOST_TEST(with_b[1].value.size() == 3u);
+    BOOST_TEST(with_b[1].gradient.size() == 3u);
 
-    DenseGradients short_bias = fitting;
-    short_bias.dJ_db = filled_vector(2);
-    BOOST_CHECK_EXCEPTION(sgd_step(layer, short_bias, 0.1), std::invalid_argument,
-                          (MessageNames{"sgd_step", {"dJ/db has 2 entries", "b has 3"}}));
+    const std::vector<ParameterView> without_b = unbiased.parameters();
+    BOOST_TEST_REQUIRE(without_b.size() == 1u);
+    BOOST_TEST(without_b[0].name == "W");
+    BOOST_TEST(without_b[0].gradient.size() == without_b[0].value.size());
+    BOOST_TEST(!unbiased.dJ_db.has_value());
 
-    DenseGradients no_bias = fitting;
-    no_bias.dJ_db.reset();
-    BOOST_CHECK_EXCEPTION(sgd_step(layer, no_bias, 0.1), std::invalid_argument,
-                          (MessageNames{"sgd_step", {"has bias", "have none"}}));
+    BOOST_TEST(activation.parameters().empty());
 
-    Dense unbiased(filled(2, 3), activations::sigmoid);
-    BOOST_CHECK_EXCEPTION(sgd_step(unbiased, fitting, 0.1), std::invalid_argument,
-                          (MessageNames{"sgd_step", {"has no bias", "have one"}}));
+    // After a backward the gradients are still shaped like the parameters.
+    const Matrix X = filled(4, 2);
+    biased.forward(X, true);
+    biased.backward(filled(4, 3));
+    BOOST_TEST(same_shape(biased.dJ_dW, shape_of(biased.W)));
+    BOOST_TEST_REQUIRE(biased.dJ_db.has_value());
+    BOOST_TEST(biased.dJ_db->size() == biased.b->size());
 
-    // The fitting step: W <- W - 0.1 dJ/dW.
-    const Matrix W_before = layer.W;
-    BOOST_CHECK_NO_THROW(sgd_step(layer, fitting, 0.1));
-    BOOST_TEST(layer.W(1, 2) == W_before(1, 2) - 0.1 * fitting.dJ_dW(1, 2),
-               boost::test_tools::tolerance(1e-15));
+    // A network lists its layers' parameters input side first, and none for activations.
+    Sequential net(Linear(filled(2, 3), filled_vector(3)), ActivationLayer(activations::sigmoid),
+                   Linear(filled(3, 1)), ActivationLayer(activations::sigmoid));
+    const std::vector<ParameterView> all = net.parameters();
+    BOOST_TEST_REQUIRE(all.size() == 3u);
+    const std::vector<std::string> names = {all[0].name, all[1].name, all[2].name};
+    BOOST_TEST(names == (std::vector<std::string>{"W", "b", "W"}),
+               boost::test_tools::per_element());
+    const std::vector<std::size_t> sizes = {all[0].value.size(), all[1].value.size(),
+                                            all[2].value.size()};
+    BOOST_TEST(sizes == (std::vector<std::size_t>{6, 3, 3}), boost::test_tools::per_element());
+    for (const ParameterView& p : all)
+        BOOST_TEST(p.gradient.size() == p.value.size(), "parameter " << p.name);
 }
 
-// A step refused for its shapes must not have changed the layer.
-BOOST_AUTO_TEST_CASE(a_refused_step_leaves_the_layer_as_it_was) {
-    Dense layer(filled(2, 3), filled_vector(3), activations::sigmoid);
-    layer.forward(filled(4, 2));
-    const DenseGradients fitting = layer.backward(filled(4, 3));
-    const Matrix W_before = layer.W;
+// With small exact numbers: X = [1 2], Z1 = X W1 + b1 = [7.5 9.5], identity, Y = Z1 W2 = -2.
+// With dJ/dY = 1: dJ/dW2 = Z1^T = [7.5; 9.5], dJ/dZ1 = W2^T = [1 -1], dJ/db1 = [1 -1] and
+// dJ/dW1 = X^T [1 -1] = [1 -1; 2 -2]. Every value and product is exact in binary.
+BOOST_AUTO_TEST_CASE(a_step_moves_every_parameter_by_minus_the_rate_times_its_gradient) {
+    Vector b1(2);
+    b1(0) = 0.5;
+    b1(1) = -0.5;
+    Sequential net(Linear(matrix_from_rows({{1.0, 2.0}, {3.0, 4.0}}), b1),
+                   ActivationLayer(activations::identity),
+                   Linear(matrix_from_rows({{1.0}, {-1.0}})));
+    const Matrix X = row_vector({1.0, 2.0});
+    const Matrix& Y = net.forward(X);
+    BOOST_TEST_REQUIRE(same_shape(Y, {1, 1}));
+    BOOST_TEST(Y(0, 0) == -2.0);
+    net.backward(row_vector({1.0}));
 
-    DenseGradients transposed = fitting;
-    transposed.dJ_dW = filled(3, 2);
-    BOOST_CHECK_THROW(sgd_step(layer, transposed, 0.1), std::invalid_argument);
-    BOOST_TEST(layer.W.data() == W_before.data(), boost::test_tools::per_element());
+    // What each parameter was and its gradient, before the step.
+    std::vector<std::vector<double>> before, gradients;
+    for (const ParameterView& p : net.parameters()) {
+        before.emplace_back(p.value.begin(), p.value.end());
+        gradients.emplace_back(p.gradient.begin(), p.gradient.end());
+    }
+    const double rate = 0.5;
+    net.sgd_step(rate);
 
-    DenseGradients no_bias = fitting;
-    no_bias.dJ_db.reset();
-    BOOST_CHECK_THROW(sgd_step(layer, no_bias, 0.1), std::invalid_argument);
-    BOOST_TEST(layer.W.data() == W_before.data(), boost::test_tools::per_element());
+    const std::vector<ParameterView> after = net.parameters();
+    BOOST_TEST_REQUIRE(after.size() == before.size());
+    for (std::size_t k = 0; k < after.size(); ++k)
+        for (std::size_t i = 0; i < after[k].value.size(); ++i)
+            BOOST_TEST(after[k].value[i] == before[k][i] - rate * gradients[k][i],
+                       "parameter " << k << " (" << after[k].name << ") entry " << i);
 
-    // dJ/dW fits but dJ/db does not: neither W nor b may move.
-    const Vector b_before = *layer.b;
-    DenseGradients short_bias = fitting;
-    short_bias.dJ_db = filled_vector(2);
-    BOOST_CHECK_THROW(sgd_step(layer, short_bias, 0.1), std::invalid_argument);
-    BOOST_TEST(layer.W.data() == W_before.data(), boost::test_tools::per_element());
-    BOOST_TEST(layer.b->data() == b_before.data(), boost::test_tools::per_element());
+    // The same, by hand: W1 - 0.5 [1 -1; 2 -2], b1 - 0.5 [1 -1], W2 - 0.5 [7.5; 9.5].
+    const Linear& first = net.layer<Linear>(0);
+    const Matrix W1_expected = matrix_from_rows({{0.5, 2.5}, {2.0, 5.0}});
+    BOOST_TEST(first.W.data() == W1_expected.data(), boost::test_tools::per_element());
+    BOOST_TEST((*first.b)(0) == 0.0);
+    BOOST_TEST((*first.b)(1) == 0.0);
+    const Matrix W2_expected = matrix_from_rows({{-2.75}, {-5.75}});
+    BOOST_TEST(net.layer<Linear>(2).W.data() == W2_expected.data(),
+               boost::test_tools::per_element());
 }
 
-// A network step refused for its last layer must not have changed the first.
-BOOST_AUTO_TEST_CASE(a_refused_network_step_changes_no_layer) {
-    Network net(
-        {Dense(filled(2, 3), activations::sigmoid), Dense(filled(3, 1), activations::sigmoid)});
-    net.forward(filled(1, 2));
-    std::vector<DenseGradients> gradients = net.backward(filled(1, 1));
-    gradients[1].dJ_dW = filled(1, 3);  // the last layer's gradient does not fit
-    const Matrix W1_before = net.layers[0].W;
-    BOOST_CHECK_THROW(sgd_step(net, gradients, 0.1), std::invalid_argument);
-    BOOST_TEST(net.layers[0].W.data() == W1_before.data(), boost::test_tools::per_element());
-}
+// A backward refused for its shapes must not have changed the gradients that the next step
+// would use.
+BOOST_AUTO_TEST_CASE(a_refused_backward_leaves_the_gradients_as_they_were) {
+    Linear layer(filled(2, 3), filled_vector(3));
+    const Matrix X = filled(4, 2);
+    layer.forward(X, true);
+    layer.backward(filled(4, 3));
+    const Matrix dJ_dW_before = layer.dJ_dW;
+    const Vector dJ_db_before = *layer.dJ_db;
 
-BOOST_AUTO_TEST_CASE(a_network_step_needs_one_set_of_gradients_per_layer) {
-    Network net(
-        {Dense(filled(2, 3), activations::sigmoid), Dense(filled(3, 1), activations::sigmoid)});
-    net.forward(filled(1, 2));
-    const std::vector<DenseGradients> gradients = net.backward(filled(1, 1));
-
-    BOOST_CHECK_EXCEPTION(sgd_step(net, {gradients.front()}, 0.1), std::invalid_argument,
-                          (MessageNames{"sgd_step", {"1 sets of gradients for 2 layers"}}));
-    // In the wrong order: layer 1's gradients do not fit layer 2.
-    BOOST_CHECK_EXCEPTION(sgd_step(net, {gradients[1], gradients[0]}, 0.1), std::invalid_argument,
-                          (MessageNames{"sgd_step", {"dJ/dW is 3x1", "W is 2x3"}}));
-
-    BOOST_CHECK_NO_THROW(sgd_step(net, gradients, 0.1));
+    BOOST_CHECK_THROW(layer.backward(filled(3, 2, 7.0)), std::invalid_argument);
+    BOOST_TEST(layer.dJ_dW.data() == dJ_dW_before.data(), boost::test_tools::per_element());
+    BOOST_TEST(layer.dJ_db->data() == dJ_db_before.data(), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

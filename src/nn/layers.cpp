@@ -25,48 +25,58 @@ std::span<const double> span_of(const Vector& v) {
 
 // ---- Linear ---------------------------------------------------------------------------
 
-Linear::Linear(const Matrix& W_, const Vector& b_)
-    : W(W_), b(b_), dJ_dW(W_.size1(), W_.size2(), 0.0), dJ_db(b_.size(), 0.0) {
-    if (b.size() != W.size2())
-        throw std::invalid_argument("Linear: b has " + std::to_string(b.size()) +
+Linear::Linear(const Matrix& W_) : W(W_), dJ_dW(W_.size1(), W_.size2(), 0.0) {}
+
+Linear::Linear(const Matrix& W_, const Vector& b_) : Linear(W_) {
+    if (b_.size() != W.size2())
+        throw std::invalid_argument("Linear: b has " + std::to_string(b_.size()) +
                                     " entries but W (" + to_string(shape_of(W)) + ") has " +
                                     std::to_string(W.size2()) + " columns");
+    b = b_;
+    dJ_db = Vector(b_.size(), 0.0);
 }
 
 std::string Linear::description() const {
-    return "Linear " + std::to_string(W.size1()) + "x" + std::to_string(W.size2());
+    return "Linear " + to_string(shape_of(W)) + (b ? "" : " without bias");
 }
 
 const Matrix& Linear::forward(const Matrix& X, bool) {
     require_product("Linear::forward", "X", shape_of(X), "W", shape_of(W));
     X_ = &X;
-    // (B, in) x (in, out) -> (B, out), plus the bias on every row.
-    ensure_shape(Y_, X.size1(), W.size2());
-    fastest_products().A_B(X, W, Y_);
-    for (std::size_t s = 0; s < Y_.size1(); ++s)
-        row(Y_, s) += b;
-    return Y_;
+    // Weighted sums: (B, in) x (in, out) -> (B, out), plus the bias on every row.
+    ensure_shape(Z_, X.size1(), W.size2());
+    fastest_products().A_B(X, W, Z_);
+    if (b)
+        for (std::size_t s = 0; s < Z_.size1(); ++s)
+            row(Z_, s) += *b;
+    return Z_;
 }
 
-Matrix Linear::backward(const Matrix& dJ_dY) {
+Matrix Linear::backward(const Matrix& dJ_dZ) {
     if (!X_) throw std::logic_error("Linear::backward: called before forward");
-    require_same_shape("Linear::backward", "dJ/dY", dJ_dY, "Y", Y_);
-    // dJ/dW = X^T dJ/dY: (B, in)^T x (B, out) -> (in, out); dJ/db = column sums.
+    require_same_shape("Linear::backward", "dJ/dZ", dJ_dZ, "Z", Z_);
+    //! [linear_backward]
+    // Weights: X^T δ, (B, in)^T x (B, out) -> (in, out).
     ensure_shape(dJ_dW, W.size1(), W.size2());
-    fastest_products().At_B(*X_, dJ_dY, dJ_dW);
-    dJ_db = column_sums(dJ_dY);
-    // dJ/dX = dJ/dY W^T: (B, out) x (in, out)^T -> (B, in).
-    Matrix dJ_dX(dJ_dY.size1(), W.size1());
-    fastest_products().A_Bt(dJ_dY, W, dJ_dX);
+    fastest_products().At_B(*X_, dJ_dZ, dJ_dW);
+    // Bias: every sample's δ, summed over the batch, (out).
+    if (b) dJ_db = column_sums(dJ_dZ);
+    // Input: δ W^T, (B, out) x (in, out)^T -> (B, in).
+    Matrix dJ_dX(dJ_dZ.size1(), W.size1());
+    fastest_products().A_Bt(dJ_dZ, W, dJ_dX);
     return dJ_dX;
+    //! [linear_backward]
 }
 
 std::vector<ParameterView> Linear::parameters() {
-    return {{"W", span_of(W), span_of(dJ_dW)}, {"b", span_of(b), span_of(dJ_db)}};
+    std::vector<ParameterView> views{{"W", span_of(W), span_of(dJ_dW)}};
+    if (b) views.push_back({"b", span_of(*b), span_of(*dJ_db)});
+    return views;
 }
 
 std::span<const double> Linear::shift_gradient() const {
-    return span_of(dJ_db);
+    if (!dJ_db) return {};
+    return span_of(*dJ_db);
 }
 
 // ---- ActivationLayer --------------------------------------------------------------------
@@ -83,11 +93,15 @@ const Matrix& ActivationLayer::forward(const Matrix& Z, bool) {
 
 // f'(Z) from the kept output A = f(Z).
 Matrix ActivationLayer::backward(const Matrix& dJ_dA) {
+    if (A_.size1() == 0) throw std::logic_error("ActivationLayer::backward: called before forward");
     require_same_shape("ActivationLayer::backward", "dJ/dA", dJ_dA, "A", A_);
+    //! [activation_backward]
+    // δ = ∂J/∂Z = ∂J/∂A ⊙ f'(Z), elementwise, with f'(Z) from the kept A = f(Z).
     Matrix dJ_dZ(dJ_dA.size1(), dJ_dA.size2());
     for (std::size_t i = 0; i < dJ_dZ.data().size(); ++i)
         dJ_dZ.data()[i] = dJ_dA.data()[i] * f.df_from_f(A_.data()[i]);
     return dJ_dZ;
+    //! [activation_backward]
 }
 
 // ---- BatchNorm ----------------------------------------------------------------------------
@@ -181,6 +195,43 @@ std::span<const double> BatchNorm::shift_gradient() const {
 
 Sequential::Sequential(std::vector<std::unique_ptr<Layer>> layers_) : layers(std::move(layers_)) {
     if (layers.empty()) throw std::invalid_argument("Sequential: no layers");
+    // The features each sample has between layers, once a layer fixes them, and which layer
+    // did: every later layer that fixes its inputs must take exactly that many.
+    std::optional<std::size_t> width;
+    std::size_t giver = 0;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const std::optional<std::size_t> in = layers[i]->inputs();
+        if (in && width && *in != *width)
+            throw std::invalid_argument(
+                "Sequential: layer " + std::to_string(i + 1) + " (" + layers[i]->description() +
+                ") takes " + std::to_string(*in) + " inputs but layer " +
+                std::to_string(giver + 1) + " (" + layers[giver]->description() + ") gives " +
+                std::to_string(*width));
+        if (const std::optional<std::size_t> out = layers[i]->outputs()) {
+            width = out;
+            giver = i;
+        }
+    }
+}
+
+std::optional<std::size_t> Sequential::inputs() const {
+    for (const auto& layer : layers)
+        if (const auto in = layer->inputs()) return in;
+    return std::nullopt;
+}
+
+std::optional<std::size_t> Sequential::outputs() const {
+    for (std::size_t i = layers.size(); i-- > 0;)
+        if (const auto out = layers[i]->outputs()) return out;
+    return std::nullopt;
+}
+
+void Sequential::throw_not_a(std::size_t i) const {
+    const std::string call = "Sequential::layer(" + std::to_string(i) + "): ";
+    if (i >= layers.size())
+        throw std::invalid_argument(call + "the network has " + std::to_string(layers.size()) +
+                                    " layers, counted from 0");
+    throw std::invalid_argument(call + layers[i]->description() + " is not the kind asked for");
 }
 
 const Matrix& Sequential::forward(const Matrix& X, bool training) {
@@ -190,12 +241,16 @@ const Matrix& Sequential::forward(const Matrix& X, bool training) {
     return *h;
 }
 
+//! [sequential_backward]
 Matrix Sequential::backward(const Matrix& dJ_dY) {
+    // From the output back: each layer turns the gradient of its output into that of its
+    // input, storing the gradients of its own parameters on the way.
     Matrix g = dJ_dY;
     for (std::size_t i = layers.size(); i-- > 0;)
         g = layers[i]->backward(g);
     return g;
 }
+//! [sequential_backward]
 
 std::vector<ParameterView> Sequential::parameters() {
     std::vector<ParameterView> all;
@@ -205,11 +260,14 @@ std::vector<ParameterView> Sequential::parameters() {
     return all;
 }
 
+//! [sgd_step]
 void Sequential::sgd_step(double learning_rate) {
+    // θ ← θ − α ∂J/∂θ, for every entry of every parameter.
     for (ParameterView& p : parameters())
         for (std::size_t i = 0; i < p.value.size(); ++i)
             p.value[i] -= learning_rate * p.gradient[i];
 }
+//! [sgd_step]
 
 // ---- Residual -------------------------------------------------------------------------------
 

@@ -21,10 +21,11 @@ Matrix W2() {
     return matrix_from_rows({{0.7}, {0.8}, {0.9}});
 }
 
-Network network(const Matrix& W1, const Matrix& W2) {
+Sequential network(const Matrix& W1, const Matrix& W2) {
     require_shape("worked_example::network", "W1", W1, {2, 3});
     require_shape("worked_example::network", "W2", W2, {3, 1});
-    return Network({Dense(W1, activations::sigmoid), Dense(W2, activations::sigmoid)});
+    return Sequential(Linear(W1), ActivationLayer(activations::sigmoid), Linear(W2),
+                      ActivationLayer(activations::sigmoid));
 }
 
 }  // namespace backprop::worked_example

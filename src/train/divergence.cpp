@@ -31,10 +31,10 @@ const double* first_non_finite(const Container& values) {
     return it == data.end() ? nullptr : &*it;
 }
 
-[[noreturn]] void fail(const TrainingPosition& at, std::size_t layer, const char* parameter,
-                       double value) {
-    throw DivergenceError(where(at) + "the gradient of layer " + std::to_string(layer) + "'s " +
-                          parameter + " is " + (std::isnan(value) ? "NaN" : "infinite") + hint(at));
+/// \p parameter: which one, e.g. "layer 2's bias b".
+[[noreturn]] void fail(const TrainingPosition& at, const std::string& parameter, double value) {
+    throw DivergenceError(where(at) + "the gradient of " + parameter + " is " +
+                          (std::isnan(value) ? "NaN" : "infinite") + hint(at));
 }
 
 }  // namespace
@@ -47,16 +47,24 @@ void require_finite_loss(double loss, const TrainingPosition& at) {
 
 void require_finite_gradients(const MlpGradients& g, const TrainingPosition& at) {
     for (std::size_t l = 0; l < g.dJ_dW.size(); ++l) {
-        if (const double* x = first_non_finite(g.dJ_dW[l])) fail(at, l + 1, "weights W", *x);
-        if (const double* x = first_non_finite(g.dJ_db[l])) fail(at, l + 1, "bias b", *x);
+        const std::string layer = "layer " + std::to_string(l + 1) + "'s ";
+        if (const double* x = first_non_finite(g.dJ_dW[l])) fail(at, layer + "weights W", *x);
+        if (const double* x = first_non_finite(g.dJ_db[l])) fail(at, layer + "bias b", *x);
     }
 }
 
-void require_finite_gradients(const std::vector<DenseGradients>& g, const TrainingPosition& at) {
-    for (std::size_t l = 0; l < g.size(); ++l) {
-        if (const double* x = first_non_finite(g[l].dJ_dW)) fail(at, l + 1, "weights W", *x);
-        if (g[l].dJ_db)
-            if (const double* x = first_non_finite(*g[l].dJ_db)) fail(at, l + 1, "bias b", *x);
+void require_finite_gradients(const Sequential& network, const TrainingPosition& at) {
+    for (std::size_t l = 0; l < network.layers.size(); ++l) {
+        Layer& layer = *network.layers[l];
+        for (const ParameterView& p : layer.parameters()) {
+            const auto it = std::find_if(p.gradient.begin(), p.gradient.end(),
+                                         [](double x) { return !std::isfinite(x); });
+            if (it != p.gradient.end())
+                fail(
+                    at,
+                    "layer " + std::to_string(l + 1) + " (" + layer.description() + ")'s " + p.name,
+                    *it);
+        }
     }
 }
 

@@ -25,12 +25,12 @@ void require_same_shape(std::string_view operation, std::string_view a_name, con
 
 /// Requires the product \p a \p b to be defined: `a.cols == b.rows`.
 /// \throws std::invalid_argument e.g.
-///   `Dense::forward: cannot multiply X (1x3) by W (2x3): 3 columns but 2 rows`
+///   `Linear::forward: cannot multiply X (1x3) by W (2x3): 3 columns but 2 rows`
 void require_product(std::string_view operation, std::string_view a_name, Shape a,
                      std::string_view b_name, Shape b);
 
 /// Requires \p m to have exactly the shape \p expected.
-/// \throws std::invalid_argument e.g. `Network: W of layer 2 is 4x1 but must be 3x1`
+/// \throws std::invalid_argument e.g. `worked_example::network: W2 is 4x1 but must be 3x1`
 void require_shape(std::string_view operation, std::string_view name, const Matrix& m,
                    Shape expected);
 

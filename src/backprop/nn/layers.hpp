@@ -1,12 +1,16 @@
 /// \file
 /// \brief Layers that compose: linear maps, activations, batch normalization and residual
-/// connections, each with its forward and backward pass side by side.
+/// connections, each with its forward and backward pass side by side, and the network they
+/// make.
 ///
-/// The Dense layer of the first chapters fuses a linear map with its activation, which is
-/// all a plain network needs. The fixes for vanishing gradients (\ref chapter_vanishing) put
-/// other things between them: batch normalization between the linear map and the activation,
-/// and a skip connection around a whole block. So here every step is a Layer of its own, and
-/// a network is a Sequential of them:
+/// Every step of a network is a Layer of its own, and a network is a Sequential of them. The
+/// article's 2-3-1 network is
+///
+///     Linear(W1) -> Activation(σ) -> Linear(W2) -> Activation(σ)
+///
+/// and the fixes for vanishing gradients (\ref chapter_vanishing) put other steps between
+/// those: batch normalization between a linear map and its activation, and a skip connection
+/// around a whole block:
 ///
 ///     Linear -> BatchNorm -> Activation -> Residual(Linear -> Activation) -> ... -> Linear
 ///
@@ -16,11 +20,14 @@
 /// values each call, never accumulated.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backprop/core/activation.hpp"
@@ -41,9 +48,17 @@ class Layer {
     virtual ~Layer() = default;
     /// What the layer is, for people: `"Linear 784x30"`, `"BatchNorm 30"`.
     virtual std::string description() const = 0;
+    /// How many features each sample must have coming in, where the layer fixes it (a Linear
+    /// layer's `in`); none for a layer that takes any width (an activation).
+    virtual std::optional<std::size_t> inputs() const { return std::nullopt; }
+    /// How many features each sample has going out, where the layer fixes it; by default as
+    /// many as come in.
+    virtual std::optional<std::size_t> outputs() const { return inputs(); }
     /// `(B, in) -> (B, out)`. \p training selects batch statistics in BatchNorm. \p X must
     /// stay alive and unchanged until backward (layers may keep a reference to it).
     virtual const Matrix& forward(const Matrix& X, bool training) = 0;
+    /// What the last forward returned, `(B, out)`; empty before the first.
+    virtual const Matrix& output() const = 0;
     /// Given \f$\partial J/\partial Y\f$ for the last forward, stores the parameter gradients
     /// and returns \f$\partial J/\partial X\f$.
     virtual Matrix backward(const Matrix& dJ_dY) = 0;
@@ -54,25 +69,44 @@ class Layer {
     virtual std::span<const double> shift_gradient() const { return {}; }
 };
 
-/// \f$Y = XW + \mathbf 1 b^T\f$ with W `(in, out)`.
+/// \f$Z = XW + \mathbf 1 b^T\f$ with W `(in, out)`: row i of W holds the weights leaving
+/// input i, column j the weights entering neuron j. For one sample (a row \f$x^T\f$) this is
+/// \f$z = W^T x + b\f$, the reading of the article's printed \f$W_1\f$ that type-checks.
+///
+/// Given \f$\partial J/\partial Z\f$ (the error signal \f$\delta\f$), backward computes
+/// \f[ \frac{\partial J}{\partial W} = X^T \delta, \qquad
+///     \frac{\partial J}{\partial b} = \textstyle\sum_{\text{rows}} \delta, \qquad
+///     \frac{\partial J}{\partial X} = \delta\, W^T. \f]
+/// The batch average is already inside \f$\delta\f$ (see loss.hpp), so the parameter
+/// gradients are sums over the rows, not means.
 class Linear : public Layer {
   public:
+    /// A layer without bias, as in the article.
+    explicit Linear(const Matrix& W);
+    /// A layer with bias \p b.
     /// \throws std::invalid_argument if \p b does not have one entry per column of \p W.
     Linear(const Matrix& W, const Vector& b);
     std::string description() const override;
+    std::optional<std::size_t> inputs() const override { return W.size1(); }
+    std::optional<std::size_t> outputs() const override { return W.size2(); }
+    /// \throws std::invalid_argument if \p X does not have `in` columns; the layer then
+    ///   keeps the previous batch.
     const Matrix& forward(const Matrix& X, bool training) override;
-    Matrix backward(const Matrix& dJ_dY) override;
+    const Matrix& output() const override { return Z_; }
+    /// \throws std::logic_error before any forward; std::invalid_argument if \p dJ_dZ is not
+    ///   shaped like the last forward's output.
+    Matrix backward(const Matrix& dJ_dZ) override;
     std::vector<ParameterView> parameters() override;
     std::span<const double> shift_gradient() const override;
 
-    Matrix W;      ///< weights `(in, out)`
-    Vector b;      ///< bias `(out)`
-    Matrix dJ_dW;  ///< after backward; zero before
-    Vector dJ_db;  ///< after backward; zero before
+    Matrix W;                     ///< weights `(in, out)`
+    std::optional<Vector> b;      ///< bias `(out)`, if the layer has one
+    Matrix dJ_dW;                 ///< \f$\partial J/\partial W\f$ after backward; zero before
+    std::optional<Vector> dJ_db;  ///< \f$\partial J/\partial b\f$, likewise, with a bias
 
   private:
     const Matrix* X_ = nullptr;
-    Matrix Y_;
+    Matrix Z_;
 };
 
 /// \f$A = f(Z)\f$ elementwise, with \f$\partial J/\partial Z = \partial J/\partial A \odot
@@ -83,6 +117,9 @@ class ActivationLayer : public Layer {
     explicit ActivationLayer(const Activation& f) : f(f) {}
     std::string description() const override;
     const Matrix& forward(const Matrix& Z, bool training) override;
+    const Matrix& output() const override { return A_; }
+    /// \throws std::logic_error before any forward; std::invalid_argument if \p dJ_dA is not
+    ///   shaped like the last forward's output.
     Matrix backward(const Matrix& dJ_dA) override;
 
     Activation f;  ///< the activation
@@ -107,8 +144,10 @@ class BatchNorm : public Layer {
     /// \p features features, \f$\gamma = 1\f$, \f$\beta = 0\f$.
     explicit BatchNorm(std::size_t features, double epsilon = 1e-5, double momentum = 0.1);
     std::string description() const override;
+    std::optional<std::size_t> inputs() const override { return gamma.size(); }
     /// \throws std::invalid_argument in training with a batch of one sample (no variance).
     const Matrix& forward(const Matrix& X, bool training) override;
+    const Matrix& output() const override { return Y_; }
     /// \throws std::logic_error unless the last forward was in training mode.
     Matrix backward(const Matrix& dJ_dY) override;
     std::vector<ParameterView> parameters() override;
@@ -128,21 +167,71 @@ class BatchNorm : public Layer {
     Vector inv_std_;
 };
 
-/// Layers applied in order.
+/// A network: layers applied in order, the output of each the input of the next.
 class Sequential {
   public:
-    /// \throws std::invalid_argument if \p layers is empty.
+    /// \throws std::invalid_argument if \p layers is empty, or a layer takes a different
+    ///   number of features than the layers before it give (naming both).
     explicit Sequential(std::vector<std::unique_ptr<Layer>> layers);
-    /// Forward through every layer.
-    const Matrix& forward(const Matrix& X, bool training);
-    /// Backward through every layer; returns \f$\partial J/\partial X\f$.
+    /// The network of the layers given, in order, e.g.
+    /// `Sequential(Linear(W1), ActivationLayer(activations::sigmoid))`.
+    /// \throws std::invalid_argument as the constructor above.
+    template <std::derived_from<Layer>... Ls>
+    requires(sizeof...(Ls) > 0) explicit Sequential(Ls... layers)
+        : Sequential(owned(std::move(layers)...)) {}
+    /// \name A network owns its layers: it moves, and is not copied.
+    ///@{
+    Sequential(Sequential&&) noexcept = default;             ///< takes over the layers
+    Sequential& operator=(Sequential&&) noexcept = default;  ///< takes over the layers
+    Sequential(const Sequential&) = delete;                  ///< not copied
+    Sequential& operator=(const Sequential&) = delete;       ///< not copied
+    ~Sequential() = default;                                 ///< destroys the layers
+    ///@}
+    /// The features the first layer that fixes them takes; none if no layer does.
+    std::optional<std::size_t> inputs() const;
+    /// The features the last layer that fixes them gives; none if no layer does.
+    std::optional<std::size_t> outputs() const;
+    /// Forward through every layer: `(B, in) -> (B, out)`. \p training (the default) uses
+    /// the batch's statistics in BatchNorm; false uses the running averages, for evaluation.
+    /// \p X must stay alive and unchanged until backward.
+    const Matrix& forward(const Matrix& X, bool training = true);
+    /// Not for a temporary: backward reads the input of the last forward.
+    const Matrix& forward(Matrix&& X, bool training = true) = delete;
+    /// Backward through every layer, from \f$\partial J/\partial Y\f$ `(B, out)`: every
+    /// layer stores the gradients of its parameters. Returns \f$\partial J/\partial X\f$.
     Matrix backward(const Matrix& dJ_dY);
     /// Every layer's parameters, input side first.
     std::vector<ParameterView> parameters();
-    /// \f$\theta \leftarrow \theta - \alpha\,\partial J/\partial\theta\f$ for every parameter.
+    /// \f$\theta \leftarrow \theta - \alpha\,\partial J/\partial\theta\f$ for every parameter:
+    /// plain gradient descent, with the gradients of the last backward.
     void sgd_step(double learning_rate);
 
+    /// Layer \p i (0-based) as the kind of layer it is, e.g. `layer<Linear>(0).W`.
+    /// \throws std::invalid_argument if there is no layer \p i or it is not an \p L.
+    template <class L>
+    L& layer(std::size_t i) {
+        L* typed = i < layers.size() ? dynamic_cast<L*>(layers[i].get()) : nullptr;
+        if (!typed) throw_not_a(i);
+        return *typed;
+    }
+    /// The same, read-only.
+    template <class L>
+    const L& layer(std::size_t i) const {
+        const L* typed = i < layers.size() ? dynamic_cast<const L*>(layers[i].get()) : nullptr;
+        if (!typed) throw_not_a(i);
+        return *typed;
+    }
+
     std::vector<std::unique_ptr<Layer>> layers;  ///< input side first
+
+  private:
+    template <class... Ls>
+    static std::vector<std::unique_ptr<Layer>> owned(Ls... layers) {
+        std::vector<std::unique_ptr<Layer>> all;
+        (all.push_back(std::make_unique<Ls>(std::move(layers))), ...);
+        return all;
+    }
+    [[noreturn]] void throw_not_a(std::size_t i) const;
 };
 
 /// A skip connection around a block: \f$Y = X + F(X)\f$, so that
@@ -154,7 +243,9 @@ class Residual : public Layer {
     /// \throws std::invalid_argument if \p block is empty.
     explicit Residual(std::vector<std::unique_ptr<Layer>> block);
     std::string description() const override;
+    std::optional<std::size_t> inputs() const override { return block.inputs(); }
     const Matrix& forward(const Matrix& X, bool training) override;
+    const Matrix& output() const override { return Y_; }
     Matrix backward(const Matrix& dJ_dY) override;
     std::vector<ParameterView> parameters() override;
     std::span<const double> shift_gradient() const override;

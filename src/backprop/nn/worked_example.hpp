@@ -10,7 +10,7 @@
 #pragma once
 
 #include "backprop/core/matrix.hpp"
-#include "backprop/nn/network.hpp"
+#include "backprop/nn/layers.hpp"
 
 /// The article's worked example: its inputs, weights and learning rate.
 namespace backprop::worked_example {
@@ -26,10 +26,12 @@ Matrix W2();
 /// The learning rate \f$\alpha\f$.
 inline constexpr double alpha = 0.1;
 
-/// The network 2-3-1 with sigmoid activations and no biases, holding \p W1 and \p W2.
-Network network(const Matrix& W1, const Matrix& W2);
+/// The network 2-3-1 with sigmoid activations and no biases, holding \p W1 and \p W2:
+/// layers `Linear(W1)`, σ, `Linear(W2)`, σ, so that layer 0's output is \f$z_1\f$, layer
+/// 1's \f$a_1\f$, layer 2's \f$z_2\f$ and layer 3's \f$y\f$.
+Sequential network(const Matrix& W1, const Matrix& W2);
 /// The network with the article's initial weights.
-inline Network network() {
+inline Sequential network() {
     return network(W1(), W2());
 }
 

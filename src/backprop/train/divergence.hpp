@@ -9,9 +9,8 @@
 
 #include <cstddef>
 #include <stdexcept>
-#include <vector>
 
-#include "backprop/nn/dense.hpp"
+#include "backprop/nn/layers.hpp"
 #include "backprop/nn/mlp.hpp"
 
 namespace backprop {
@@ -36,7 +35,8 @@ void require_finite_loss(double loss, const TrainingPosition& at);
 ///   with an entry that is not finite.
 void require_finite_gradients(const MlpGradients& g, const TrainingPosition& at);
 
-/// The same for the gradients of a Network of Dense layers.
-void require_finite_gradients(const std::vector<DenseGradients>& g, const TrainingPosition& at);
+/// The same for the gradients the last backward stored in \p network's layers, naming the
+/// layer (1-based) as "layer 3 (Linear 3x1)" and the parameter by its name.
+void require_finite_gradients(const Sequential& network, const TrainingPosition& at);
 
 }  // namespace backprop
