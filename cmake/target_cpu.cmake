@@ -51,7 +51,7 @@ function(backprop_describe_target flags arch_var vectors_var)
             set(arch ${CMAKE_MATCH_1})
         endif()
     else()
-        execute_process(COMMAND ${CMAKE_CXX_COMPILER} ${flags} -### -c -x c++ /dev/null
+        execute_process(COMMAND ${CMAKE_CXX_COMPILER} ${flags} "-###" -c -x c++ /dev/null
                         ERROR_VARIABLE target OUTPUT_QUIET)
         if(target MATCHES "\"-target-cpu\" \"([^\"]+)\"")
             set(arch ${CMAKE_MATCH_1})
@@ -66,6 +66,12 @@ separate_arguments(build_flags UNIX_COMMAND "${CMAKE_CXX_FLAGS}")
 backprop_describe_target("${build_flags}" build_arch build_vectors)
 if(build_arch STREQUAL "x86-64")
     set(BACKPROP_WERROR ON)
+elseif(build_arch STREQUAL "unknown CPU")
+    # The compiler did not say: keep warnings errors, and say so, rather than lose -Werror
+    # without a word.
+    set(BACKPROP_WERROR ON)
+    message(WARNING "Could not tell which CPU ${CMAKE_CXX_COMPILER} compiles for with "
+                    "CMAKE_CXX_FLAGS \"${CMAKE_CXX_FLAGS}\"; warnings stay errors")
 else()
     set(BACKPROP_WERROR OFF)
     message(STATUS "CMAKE_CXX_FLAGS compile everything for ${build_arch}: warnings are not errors "
