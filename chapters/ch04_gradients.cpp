@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
         report.value("W1 − α ∂J/∂W1", W1_new);
         report.value("W2 − α ∂J/∂W2", W2_new);
         report.section("The library's Sequential::backward");
-        report.text(fmt::format("largest difference from the steps above: {}", library_difference));
+        report.value_scientific("largest difference from the steps above", library_difference);
         report.section("Finite-difference check: central differences at h and 2h, h = 1e-4");
         report.text(fmt::format("{:<10}{:>16}{:>20}{:>18}", "weight", "backprop",
                                 "central difference", "relative error"));
