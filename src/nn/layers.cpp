@@ -220,12 +220,6 @@ std::optional<std::size_t> Sequential::inputs() const {
     return std::nullopt;
 }
 
-std::optional<std::size_t> Sequential::outputs() const {
-    for (std::size_t i = layers.size(); i-- > 0;)
-        if (const auto out = layers[i]->outputs()) return out;
-    return std::nullopt;
-}
-
 void Sequential::throw_not_a(std::size_t i) const {
     const std::string call = "Sequential::layer(" + std::to_string(i) + "): ";
     if (i >= layers.size())

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <span>
 #include <string>
 
 #include <boost/numeric/ublas/matrix.hpp>
@@ -23,12 +24,10 @@ std::string hint(const TrainingPosition& at) {
 }
 
 /// The first entry of \p values that is not finite, or nullptr.
-template <class Container>
-const double* first_non_finite(const Container& values) {
-    const auto& data = values.data();
+const double* first_non_finite(std::span<const double> values) {
     const auto it =
-        std::find_if(data.begin(), data.end(), [](double x) { return !std::isfinite(x); });
-    return it == data.end() ? nullptr : &*it;
+        std::find_if(values.begin(), values.end(), [](double x) { return !std::isfinite(x); });
+    return it == values.end() ? nullptr : &*it;
 }
 
 /// \p parameter: which one, e.g. "layer 2's bias b".
@@ -48,23 +47,21 @@ void require_finite_loss(double loss, const TrainingPosition& at) {
 void require_finite_gradients(const MlpGradients& g, const TrainingPosition& at) {
     for (std::size_t l = 0; l < g.dJ_dW.size(); ++l) {
         const std::string layer = "layer " + std::to_string(l + 1) + "'s ";
-        if (const double* x = first_non_finite(g.dJ_dW[l])) fail(at, layer + "weights W", *x);
-        if (const double* x = first_non_finite(g.dJ_db[l])) fail(at, layer + "bias b", *x);
+        if (const double* x = first_non_finite(g.dJ_dW[l].data()))
+            fail(at, layer + "weights W", *x);
+        if (const double* x = first_non_finite(g.dJ_db[l].data())) fail(at, layer + "bias b", *x);
     }
 }
 
 void require_finite_gradients(const Sequential& network, const TrainingPosition& at) {
     for (std::size_t l = 0; l < network.layers.size(); ++l) {
         Layer& layer = *network.layers[l];
-        for (const ParameterView& p : layer.parameters()) {
-            const auto it = std::find_if(p.gradient.begin(), p.gradient.end(),
-                                         [](double x) { return !std::isfinite(x); });
-            if (it != p.gradient.end())
+        for (const ParameterView& p : layer.parameters())
+            if (const double* x = first_non_finite(p.gradient))
                 fail(
                     at,
                     "layer " + std::to_string(l + 1) + " (" + layer.description() + ")'s " + p.name,
-                    *it);
-        }
+                    *x);
     }
 }
 

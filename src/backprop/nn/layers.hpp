@@ -189,8 +189,6 @@ class Sequential {
     ///@}
     /// The features the first layer that fixes them takes; none if no layer does.
     std::optional<std::size_t> inputs() const;
-    /// The features the last layer that fixes them gives; none if no layer does.
-    std::optional<std::size_t> outputs() const;
     /// Forward through every layer: `(B, in) -> (B, out)`. \p training (the default) uses
     /// the batch's statistics in BatchNorm; false uses the running averages, for evaluation.
     /// \p X must stay alive and unchanged until backward.
