@@ -1,5 +1,5 @@
 // One training step of an MLP (forward, backward, the whole SGD step) for every
-// implementation this build has, on the 784-128-10 and 784-256-10 networks of the "Why
+// matrix-product engine this build has, on the 784-128-10 and 784-256-10 networks of the "Why
 // vectorize" chapter, at batch sizes 1, 16, 64 and 256. Counters: FLOP/s (the matrix
 // products' operations, see mlp.hpp) and samples/s.
 //
@@ -10,18 +10,22 @@
 
 #include <benchmark/benchmark.h>
 
+#include "backprop/core/products.hpp"
+#include "backprop/nn/layers.hpp"
+#include "backprop/nn/loss.hpp"
 #include "backprop/nn/mlp.hpp"
+#include "backprop/train/optimizer.hpp"
 
 namespace {
 
 using namespace backprop;
 
 struct Problem {
-    MlpParameters p;
-    Matrix X, T;
+    Sequential network;
+    Matrix X, T, dJ_dZ;
 
     Problem(const std::vector<std::size_t>& sizes, std::size_t batch)
-        : p(MlpParameters::random(sizes, activations::sigmoid, 1)),
+        : network(mlp(sizes, activations::sigmoid, 1)),
           X(batch, sizes.front()),
           T(batch, sizes.back(), 0.0) {
         std::mt19937_64 generator(2);
@@ -42,24 +46,33 @@ void counters(benchmark::State& state, double flops, std::size_t batch) {
                                                      benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void run(benchmark::State& state, const std::string& implementation,
-         const std::vector<std::size_t>& sizes, std::size_t batch, Phase phase) {
+void run(benchmark::State& state, const std::string& engine, const std::vector<std::size_t>& sizes,
+         std::size_t batch, Phase phase) {
     Problem problem(sizes, batch);
-    const auto step = make_step(implementation);
-    step->forward(problem.p, problem.X);
-    step->backward(problem.p, problem.T);
+    Sequential& network = problem.network;
+    network.use_engine(products_named(engine));
+    Sgd sgd;
+    // The loss gradient of the forward pass, then backward: every buffer has its size.
+    softmax_cross_entropy_gradient(network.forward(problem.X), problem.T, problem.dJ_dZ);
+    network.backward(problem.dJ_dZ);
     for (auto _ : state) {
         switch (phase) {
             case Phase::forward:
-                benchmark::DoNotOptimize(step->forward(problem.p, problem.X).data().data());
+                benchmark::DoNotOptimize(network.forward(problem.X).data().data());
                 break;
-            case Phase::backward:
-                benchmark::DoNotOptimize(
-                    step->backward(problem.p, problem.T).dJ_dW[0].data().data());
+            case Phase::backward:  // from the logits of the forward above
+                softmax_cross_entropy_gradient(network.layers.back()->output(), problem.T,
+                                               problem.dJ_dZ);
+                network.backward(problem.dJ_dZ);
+                benchmark::DoNotOptimize(network.layer<Linear>(0).dJ_dW.data().data());
                 break;
-            case Phase::step:
-                benchmark::DoNotOptimize(step->step(problem.p, problem.X, problem.T, 1e-3));
+            case Phase::step: {  // as chapter 6 takes it: the SGD step inside backward
+                const Matrix& Z = network.forward(problem.X);
+                benchmark::DoNotOptimize(softmax_cross_entropy(Z, problem.T));
+                softmax_cross_entropy_gradient(Z, problem.T, problem.dJ_dZ);
+                sgd.backward_and_step(network, problem.dJ_dZ, 1e-3);
                 break;
+            }
         }
     }
     const double flops = phase == Phase::forward ? forward_flops(sizes, batch)
@@ -75,15 +88,15 @@ const bool registered = [] {
     const std::vector<std::pair<Phase, std::string>> phases{
         {Phase::forward, "forward"}, {Phase::backward, "backward"}, {Phase::step, "step"}};
     for (const auto& [phase, phase_name] : phases)
-        for (std::string_view implementation : step_names())
+        for (const Products& engine : available_products())
             for (const auto& sizes : networks)
                 for (std::size_t batch : {1, 16, 64, 256}) {
-                    const std::string name = phase_name + "/" + std::string(implementation) + "/" +
+                    const std::string name = phase_name + "/" + std::string(engine.name) + "/" +
                                              std::to_string(sizes[0]) + "-" +
                                              std::to_string(sizes[1]) + "-" +
                                              std::to_string(sizes[2]) + "/" + std::to_string(batch);
-                    benchmark::RegisterBenchmark(name.c_str(), run, std::string(implementation),
-                                                 sizes, batch, phase)
+                    benchmark::RegisterBenchmark(name.c_str(), run, std::string(engine.name), sizes,
+                                                 batch, phase)
                         ->Unit(benchmark::kMicrosecond);
                 }
     return true;

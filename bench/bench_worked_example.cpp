@@ -5,6 +5,7 @@
 
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/worked_example.hpp"
+#include "backprop/train/optimizer.hpp"
 
 namespace {
 
@@ -13,11 +14,12 @@ using namespace backprop;
 void BM_worked_example_epoch(benchmark::State& state) {
     const Matrix x = worked_example::x(), t = worked_example::t();
     Sequential network = worked_example::network();
+    Sgd sgd;
     for (auto _ : state) {
         const Matrix& y = network.forward(x);
         const double J = mse(y, t);
         network.backward(mse_gradient(y, t));
-        network.sgd_step(worked_example::alpha);
+        sgd.step(network, worked_example::alpha);
         benchmark::DoNotOptimize(J);
     }
     state.counters["epochs/s"] =

@@ -23,6 +23,7 @@
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/worked_example.hpp"
 #include "backprop/train/divergence.hpp"
+#include "backprop/train/optimizer.hpp"
 
 using namespace backprop;
 
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
         const Matrix W2_initial = network.layer<Linear>(2).W;
 
         //! [training_loop]
+        Sgd sgd;                   // plain gradient descent: θ ← θ − α ∂J/∂θ
         std::vector<double> loss;  // the loss before each update
         for (int epoch = 1; epoch <= epochs; ++epoch) {
             const TrainingPosition at{std::size_t(epoch), 1, learning_rate};
@@ -86,7 +88,7 @@ int main(int argc, char** argv) {
             require_finite_loss(loss.back(), at);  // stop if training has blown up
             network.backward(mse_gradient(y, t));  // backward
             require_finite_gradients(network, at);
-            network.sgd_step(learning_rate);  // update
+            sgd.step(network, learning_rate);  // update
         }
         const Matrix y = network.forward(x);  // the trained network's output
         //! [training_loop]

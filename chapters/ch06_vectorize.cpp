@@ -5,13 +5,17 @@
 // then how the arithmetic is arranged matters more than how much of it there is. This
 // chapter times one training epoch of a Fashion-MNIST-sized network (784-128-10, sigmoid
 // hidden layer, softmax with cross-entropy, mini-batches of 64) computed five ways that give
-// the same numbers:
+// the same numbers. The network is the library's Sequential of chapters 4 and 5; what
+// changes is the engine its Linear layers compute their three products with:
 //
-//   naive        per sample, per neuron: z_j = sum_i x_i W_ij + b_j, one loop per neuron
-//   ublas_prod   per batch, uBLAS's prod() for the products
-//   ublas_axpy   per batch, uBLAS's axpy_prod()
-//   openblas     per batch, OpenBLAS's dgemm on the same matrices
-//   eigen        per batch, Eigen's GEMM on the same matrices
+//   naive        per sample, per neuron: z_j = sum_i x_i W_ij, one loop per neuron
+//   ublas_prod   uBLAS's prod() on the whole batch
+//   ublas_axpy   uBLAS's axpy_prod()
+//   openblas     OpenBLAS's dgemm on the same matrices
+//   eigen        Eigen's GEMM on the same matrices
+//
+// Each step is plain SGD, taken inside the backward pass (Sgd::backward_and_step), so that
+// the weight gradient goes straight into the weights.
 //
 // and sets each against the machine's peak, measured with an FMA-throughput loop.
 //
@@ -32,7 +36,11 @@
 #include "backprop/cli/cli.hpp"
 #include "backprop/cli/report.hpp"
 #include "backprop/core/peak.hpp"
+#include "backprop/core/products.hpp"
+#include "backprop/nn/layers.hpp"
+#include "backprop/nn/loss.hpp"
 #include "backprop/nn/mlp.hpp"
+#include "backprop/train/optimizer.hpp"
 
 using namespace backprop;
 
@@ -59,6 +67,16 @@ struct Batches {
     }
 };
 
+// One training step: forward, the batch's mean loss, and backward with the SGD step inside.
+double train_step(Sequential& network, Sgd& sgd, const Matrix& X, const Matrix& T,
+                  double learning_rate, Matrix& dJ_dZ) {
+    const Matrix& Z = network.forward(X);
+    const double J = softmax_cross_entropy(Z, T);
+    softmax_cross_entropy_gradient(Z, T, dJ_dZ);
+    sgd.backward_and_step(network, dJ_dZ, learning_rate);
+    return J;
+}
+
 // One implementation's measurement.
 struct Timing {
     std::string name;
@@ -78,8 +96,8 @@ int main(int argc, char** argv) {
     std::size_t samples = 6400, batch = 64, epoch = 60000;
     std::vector<std::size_t> sizes{784, 128, 10};
     std::vector<std::string> names;
-    for (std::string_view n : step_names())
-        names.emplace_back(n);
+    for (const Products& engine : available_products())
+        names.emplace_back(engine.name);
     json.add_options(app);
     app.add_option("--samples", samples, "Samples to time per implementation")
         ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
@@ -110,15 +128,17 @@ int main(int argc, char** argv) {
         //! [time]
         std::vector<Timing> timings;
         for (const std::string& name : names) {
-            const std::unique_ptr<MlpStep> step = make_step(name);
-            MlpParameters p = MlpParameters::random(sizes, activations::sigmoid, 42);
-            step->step(p, pool.X[0], pool.T[0], 0.1);  // warm up: allocate the buffers
-            p = MlpParameters::random(sizes, activations::sigmoid, 42);
+            Sequential network = mlp(sizes, activations::sigmoid, 42);
+            network.use_engine(products_named(name));
+            Sgd sgd;
+            Matrix dJ_dZ;
+            train_step(network, sgd, pool.X[0], pool.T[0], 0.0, dJ_dZ);  // warm up the buffers
 
             double loss = 0;
             const auto start = std::chrono::steady_clock::now();
             for (std::size_t k = 0; k < steps; ++k)
-                loss = step->step(p, pool.X[k % pool.X.size()], pool.T[k % pool.T.size()], 0.1);
+                loss = train_step(network, sgd, pool.X[k % pool.X.size()],
+                                  pool.T[k % pool.T.size()], 0.1, dJ_dZ);
             const double seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

@@ -9,7 +9,8 @@
 //   - hidden layers of hundreds of ReLU (or sigmoid) neurons, initialised at the right scale
 //     (He for ReLU, Xavier for sigmoid);
 //   - SGD with momentum and weight decay, and a learning rate that decays over the run;
-//   - the vectorized step of chapter 6, with its fastest matrix-product engine.
+//   - the same Sequential network and layers as chapters 4 and 5, with chapter 6's fastest
+//     matrix-product engine.
 //
 // The data is shuffled with a fixed seed each epoch, so the same flags give the same numbers.
 
@@ -34,9 +35,11 @@
 #include "backprop/cli/cli.hpp"
 #include "backprop/cli/progress.hpp"
 #include "backprop/cli/report.hpp"
+#include "backprop/core/products.hpp"
 #include "backprop/data/dataset.hpp"
 #include "backprop/data/image_grid.hpp"
 #include "backprop/data/model_file.hpp"
+#include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/mlp.hpp"
 #include "backprop/train/divergence.hpp"
@@ -121,9 +124,10 @@ int main(int argc, char** argv) {
                    "Train on only the first N training images (0: all)")
         ->capture_default_str();
     std::vector<std::string> implementations;
-    for (std::string_view n : step_names())
-        implementations.emplace_back(n);
-    app.add_option("--implementation", implementation, "Training-step implementation (chapter 6)")
+    for (const Products& engine : available_products())
+        implementations.emplace_back(engine.name);
+    app.add_option("--implementation", implementation,
+                   "Matrix-product engine of the Linear layers (chapter 6)")
         ->check(CLI::IsMember(implementations))
         ->capture_default_str();
     app.add_option("--csv", csv_path, "Write the per-epoch curves to this CSV file");
@@ -150,21 +154,23 @@ int main(int argc, char** argv) {
         std::vector<std::size_t> sizes{train.features()};
         sizes.insert(sizes.end(), hidden.begin(), hidden.end());
         sizes.push_back(train.classes);
-        const auto initialisation = init == "xavier" || (init == "auto" && activation != "relu")
-                                        ? MlpParameters::Init::xavier
-                                        : MlpParameters::Init::he;
-        MlpParameters p =
-            load_path.empty()
-                ? MlpParameters::random(sizes, activation_named(activation), seed, initialisation)
-                : load_model(load_path);
-        const std::unique_ptr<MlpStep> step = make_step(implementation);
-        SgdMomentum optimizer(momentum, weight_decay);
+        const Init initialisation =
+            init == "xavier" || (init == "auto" && activation != "relu") ? Init::xavier : Init::he;
+        Sequential network = load_path.empty()
+                                 ? mlp(sizes, activation_named(activation), seed, initialisation)
+                                 : load_model(load_path);
+        network.use_engine(products_named(implementation));
+        Sgd optimizer(momentum, weight_decay);
         //! [model]
+        const std::vector<std::size_t> model_sizes = layer_sizes(network);
+        const std::string hidden_activation =
+            network.layers.size() > 1 ? std::string(network.layer<ActivationLayer>(1).f.name)
+                                      : "no";
         if (!load_path.empty()) {
-            if (p.sizes().front() != train.features() || p.sizes().back() != train.classes)
+            if (model_sizes.front() != train.features() || model_sizes.back() != train.classes)
                 throw std::runtime_error(fmt::format(
                     "{}: the model takes {} inputs and gives {} classes, the data has {} and {}",
-                    load_path, p.sizes().front(), p.sizes().back(), train.features(),
+                    load_path, model_sizes.front(), model_sizes.back(), train.features(),
                     train.classes));
             epochs = 0;
         }
@@ -178,10 +184,10 @@ int main(int argc, char** argv) {
                                     data_dir, train.size(), test.size(), train.images.rows,
                                     train.images.cols));
             report.text(fmt::format(
-                "model     {}, {} hidden layers, {}{}", fmt::join(p.sizes(), "-"), p.hidden.name,
+                "model     {}, {} hidden layers, {}{}", fmt::join(model_sizes, "-"),
+                hidden_activation,
                 load_path.empty()
-                    ? (initialisation == MlpParameters::Init::he ? "He initialisation"
-                                                                 : "Xavier initialisation")
+                    ? (initialisation == Init::he ? "He initialisation" : "Xavier initialisation")
                     : "loaded from " + load_path,
                 ", softmax cross-entropy"));
             if (load_path.empty())
@@ -203,7 +209,7 @@ int main(int argc, char** argv) {
         std::iota(order.begin(), order.end(), 0);
         boost::random::mt19937_64 shuffler(seed);
         const Schedule lr_schedule = schedule_named(schedule);
-        Matrix X, T;
+        Matrix X, T, dJ_dZ;
         for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
             const double lr = learning_rate_at(lr_schedule, learning_rate, epoch, epochs);
             shuffle(order, shuffler);
@@ -215,15 +221,16 @@ int main(int argc, char** argv) {
                 const std::size_t n = std::min(batch, train.size() - first);
                 fill_batch(train, std::span(order).subspan(first, n), X, T);
                 const TrainingPosition at{epoch + 1, first / batch + 1, lr};
-                const Matrix& logits = step->forward(p, X);            // forward
+                const Matrix& logits = network.forward(X);             // forward
                 const double loss = softmax_cross_entropy(logits, T);  // the batch's mean loss
                 require_finite_loss(loss, at);  // stop at once if training has blown up
                 loss_sum += loss * double(n);
                 for (std::size_t s = 0; s < n; ++s)  // the running accuracy
                     correct += T(s, predicted_class(logits, s)) == 1.0;
-                const MlpGradients& gradients = step->backward(p, T);  // backward
-                require_finite_gradients(gradients, at);
-                optimizer.step(p, gradients, lr);  // the update
+                softmax_cross_entropy_gradient(logits, T, dJ_dZ);  // dJ/dZ = (softmax(Z) - T)/B
+                network.backward(dJ_dZ);                           // backward
+                require_finite_gradients(network, at);
+                optimizer.step(network, lr);  // the update
                 const double elapsed =
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 progress.update(first + n, loss_sum / double(first + n),
@@ -232,7 +239,7 @@ int main(int argc, char** argv) {
             const double seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             progress.finish();
-            const Evaluation on_test = evaluate(*step, p, test);
+            const Evaluation on_test = evaluate(network, test);
             history.push_back({epoch + 1, lr, loss_sum / double(train.size()),
                                double(correct) / double(train.size()), on_test.loss,
                                on_test.accuracy, seconds});
@@ -248,13 +255,13 @@ int main(int argc, char** argv) {
         }
 
         //! [evaluation]
-        const Evaluation final_test = evaluate(*step, p, test);
+        const Evaluation final_test = evaluate(network, test);
         std::vector<std::size_t> misclassified;
         for (std::size_t i = 0; i < test.size() && misclassified.size() < 24; ++i)
             if (final_test.predicted[i] != test.labels[i]) misclassified.push_back(i);
         //! [evaluation]
 
-        if (!save_path.empty()) save_model(save_path, p);
+        if (!save_path.empty()) save_model(save_path, network);
         if (!misclassified_path.empty() && !misclassified.empty())
             write_image_grid(misclassified_path, test, misclassified, 8, 3);
         if (!csv_path.empty()) {
@@ -299,13 +306,12 @@ int main(int argc, char** argv) {
                  {"confused_count", final_test.confusion[t][worst]}});
         }
         std::size_t parameters = 0;
-        for (std::size_t l = 0; l < p.W.size(); ++l)
-            parameters += p.W[l].data().size() + p.b[l].size();
-        if (json.emit({{"sizes", p.sizes()},
-                       {"activation", p.hidden.name},
-                       {"init", load_path.empty()
-                                    ? (initialisation == MlpParameters::Init::he ? "he" : "xavier")
-                                    : "loaded"},
+        for (const ParameterView& p : network.parameters())
+            parameters += p.value.size();
+        if (json.emit({{"sizes", model_sizes},
+                       {"activation", hidden_activation},
+                       {"init", load_path.empty() ? (initialisation == Init::he ? "he" : "xavier")
+                                                  : "loaded"},
                        {"batch", batch},
                        {"learning_rate", learning_rate},
                        {"schedule", schedule},

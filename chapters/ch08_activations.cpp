@@ -33,6 +33,7 @@
 #include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
 #include "backprop/train/divergence.hpp"
+#include "backprop/train/optimizer.hpp"
 
 using namespace backprop;
 
@@ -237,6 +238,7 @@ int main(int argc, char** argv) {
               {"relu", activations::relu, {2, hidden, 1}}}) {
             boost::random::mt19937 init(seed);  // every network from the same seed
             Sequential network = make_network(sizes, f, init);
+            Sgd sgd;
             std::vector<double> loss;
             //! [train]
             for (std::size_t step = 0; step < steps; ++step) {
@@ -244,7 +246,7 @@ int main(int argc, char** argv) {
                 loss.push_back(binary_cross_entropy(Y, T));
                 require_finite_loss(loss.back(), {step + 1, 1, learning_rate});
                 network.backward(binary_cross_entropy_gradient(Y, T));
-                network.sgd_step(learning_rate);
+                sgd.step(network, learning_rate);
             }
             const Matrix Y = network.forward(X);
             loss.push_back(binary_cross_entropy(Y, T));

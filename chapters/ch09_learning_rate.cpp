@@ -32,6 +32,7 @@
 #include "backprop/core/linalg.hpp"
 #include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
+#include "backprop/train/optimizer.hpp"
 
 using namespace backprop;
 
@@ -167,6 +168,7 @@ int main(int argc, char** argv) {
         constexpr double divergence = 1e3;  // diverged: J non-finite or above 1000 J₀
         for (Run& run : runs) {
             Sequential network(Linear(Matrix(2, 1, 0.0)));  // y = Xw, w = 0
+            Sgd sgd;
             const Matrix& w = network.layer<Linear>(0).W;
             const auto record = [&](double J) {
                 run.loss.push_back(J);
@@ -178,7 +180,7 @@ int main(int argc, char** argv) {
                 const Matrix& y = network.forward(X);  // (16, 1)
                 record(mse(y, t));
                 network.backward(mse_gradient(y, t));
-                network.sgd_step(run.rate);  // w ← w − α Xᵀ(Xw − t)/B
+                sgd.step(network, run.rate);  // w ← w − α Xᵀ(Xw − t)/B
                 if (!std::isfinite(w(0, 0)) || !std::isfinite(w(1, 0))) break;
             }
             //! [descend]

@@ -36,6 +36,7 @@
 #include "backprop/nn/loss.hpp"
 #include "backprop/train/divergence.hpp"
 #include "backprop/train/evaluate.hpp"
+#include "backprop/train/optimizer.hpp"
 
 using namespace backprop;
 
@@ -136,22 +137,6 @@ std::vector<double> gradient_norms(Sequential& net, const Matrix& X, const Matri
 }
 //! [measure]
 
-// Fraction of \p data that \p net classifies correctly (batch statistics off).
-double accuracy(Sequential& net, const Dataset& data) {
-    std::size_t correct = 0;
-    std::vector<std::size_t> indices;
-    Matrix X, T;
-    for (std::size_t start = 0; start < data.size(); start += 1000) {
-        indices.resize(std::min<std::size_t>(1000, data.size() - start));
-        std::iota(indices.begin(), indices.end(), start);
-        fill_batch(data, indices, X, T);
-        const Matrix& Y = net.forward(X, false);
-        for (std::size_t s = 0; s < Y.size1(); ++s)
-            correct += T(s, predicted_class(Y, s)) == 1.0;
-    }
-    return double(correct) / double(data.size());
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -210,6 +195,7 @@ int main(int argc, char** argv) {
         for (std::size_t v = 0; v < variants.size(); ++v) {
             boost::random::mt19937_64 generator(seed);
             Sequential net = build(variants[v], train.features(), train.classes, generator);
+            Sgd sgd;
             norms[v].push_back(gradient_norms(net, X_measure, T_measure));  // at initialisation
             std::vector<std::size_t> order(train_samples);
             std::iota(order.begin(), order.end(), 0);
@@ -223,11 +209,11 @@ int main(int argc, char** argv) {
                     require_finite_loss(softmax_cross_entropy(Y, T),
                                         {epoch + 1, start / batch + 1, learning_rate});
                     net.backward(softmax_cross_entropy_gradient(Y, T));
-                    net.sgd_step(learning_rate);
+                    sgd.step(net, learning_rate);
                 }
                 norms[v].push_back(gradient_norms(net, X_measure, T_measure));
             }
-            test_accuracy[v] = accuracy(net, test);
+            test_accuracy[v] = evaluate(net, test).accuracy;  // batch statistics off
         }
         //! [train]
 

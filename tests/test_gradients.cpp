@@ -212,7 +212,7 @@ struct DenseGradients {
 // again for delta changes nothing.
 DenseGradients dense_backward(Sequential& dense, const Matrix& dJ_dA) {
     DenseGradients g;
-    g.dJ_dX = dense.backward(dJ_dA);
+    g.dJ_dX = dense.backward(dJ_dA, InputGradient::compute);
     g.delta = dense.layer<ActivationLayer>(1).backward(dJ_dA);
     const Linear& linear = dense_linear(dense, 0);
     g.dJ_dW = linear.dJ_dW;
@@ -746,7 +746,7 @@ NetworkProblem draw_network_problem(const ShapeCase& c, const NetworkCase& n, Rn
             usable = usable && !near_relu_kink(problem.net, l);
         // Only what is checked must be resolvable: every layer's dJ/dW and dJ/db and the
         // network's input gradient, not the intermediate deltas.
-        const Matrix dJ_dX = problem.net.backward(problem.dJ_dY(Y));
+        const Matrix dJ_dX = problem.net.backward(problem.dJ_dY(Y), InputGradient::compute);
         const double scale = problem.J(Y);  // every term of either loss is positive
         for (std::size_t l = 0; l < 3; ++l) {
             const Linear& linear = dense_linear(problem.net, l);
@@ -772,7 +772,7 @@ BOOST_DATA_TEST_CASE(every_layer_gradient_matches,
 
     // Backward stores every Linear layer's dJ/dW and dJ/db in the layer; the forwards that J
     // runs below leave them alone.
-    const Matrix dJ_dX = net.backward(problem.dJ_dY(net.forward(X)));
+    const Matrix dJ_dX = net.backward(problem.dJ_dY(net.forward(X)), InputGradient::compute);
     BOOST_TEST_REQUIRE(net.layers.size() == 6u);  // three dense layers, each Linear + activation
 
     const auto J = [&] { return problem.J(net.forward(X)); };

@@ -17,6 +17,7 @@
 #include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
 #include "backprop/train/gradient_check.hpp"
+#include "backprop/train/optimizer.hpp"
 
 using namespace backprop;
 namespace data = boost::unit_test::data;
@@ -83,7 +84,8 @@ BOOST_DATA_TEST_CASE(every_gradient_matches_finite_differences,
         T(s, s % 3) = 1.0;
     const auto J = [&] { return softmax_cross_entropy(net.forward(X, true), T); };
 
-    const Matrix dJ_dX = net.backward(softmax_cross_entropy_gradient(net.forward(X, true), T));
+    const Matrix dJ_dX = net.backward(softmax_cross_entropy_gradient(net.forward(X, true), T),
+                                      InputGradient::compute);
     std::vector<std::vector<double>> analytic;  // copies: the checks below rerun backward
     for (const ParameterView& p : net.parameters())
         analytic.emplace_back(p.gradient.begin(), p.gradient.end());
@@ -113,6 +115,30 @@ BOOST_DATA_TEST_CASE(every_gradient_matches_finite_differences,
     BOOST_TEST(worst.max_relative_error < tolerance, kind << ": dJ/dX");
 }
 
+// Training needs no gradient of the data: Sequential::backward skips it by default, and
+// every parameter gets the same gradient either way.
+BOOST_DATA_TEST_CASE(skipping_the_input_gradient_changes_no_parameter_gradient,
+                     data::make(std::vector<std::string>{"plain", "batchnorm", "residual"}), kind) {
+    std::mt19937_64 g(8);
+    Sequential net = network(kind, g);
+    const Matrix X = random_matrix(4, 5, g);
+    Matrix T(4, 3, 0.0);
+    for (std::size_t s = 0; s < 4; ++s)
+        T(s, s % 3) = 1.0;
+    const Matrix dJ_dY = softmax_cross_entropy_gradient(net.forward(X), T);
+    const Matrix dJ_dX = net.backward(dJ_dY, InputGradient::compute);
+    BOOST_TEST((dJ_dX.size1() == 4u && dJ_dX.size2() == 5u));
+    std::vector<std::vector<double>> with_input;
+    for (const ParameterView& p : net.parameters())
+        with_input.emplace_back(p.gradient.begin(), p.gradient.end());
+    BOOST_TEST(net.backward(dJ_dY).size1() == 0u);  // skipped: empty
+    std::size_t k = 0;
+    for (const ParameterView& p : net.parameters()) {
+        const std::vector<double> without(p.gradient.begin(), p.gradient.end());
+        BOOST_TEST(without == with_input[k++], boost::test_tools::per_element());
+    }
+}
+
 // Batch normalization on its own, with a loss that weighs every output differently (so that
 // no gradient is zero by symmetry).
 BOOST_AUTO_TEST_CASE(batch_norm_gradients) {
@@ -140,6 +166,33 @@ BOOST_AUTO_TEST_CASE(batch_norm_gradients) {
     BOOST_TEST(compare_gradients(dbeta, numerical_gradient(J, bn.beta)).max_relative_error <
                tolerance);
     BOOST_TEST(compare_gradients(dJ_dX, numerical_gradient(J, X)).max_relative_error < tolerance);
+}
+
+// The softmax layer's Jacobian, with a loss that weighs every output differently (an
+// unweighted sum of a softmax's outputs is constant, and its gradient 0).
+BOOST_AUTO_TEST_CASE(softmax_gradients) {
+    std::mt19937_64 g(5);
+    Softmax softmax;
+    Matrix Z = random_matrix(3, 4, g, 2.0);
+    const Matrix R = random_matrix(3, 4, g);
+    const auto J = [&] {
+        const Matrix& A = softmax.forward(Z, true);
+        double sum = 0;
+        for (std::size_t i = 0; i < A.data().size(); ++i)
+            sum += R.data()[i] * A.data()[i] * A.data()[i];
+        return sum;
+    };
+    const Matrix& A = softmax.forward(Z, true);
+    Matrix dJ_dA(3, 4);
+    for (std::size_t i = 0; i < A.data().size(); ++i)
+        dJ_dA.data()[i] = 2 * R.data()[i] * A.data()[i];
+    const Matrix dJ_dZ = softmax.backward(dJ_dA);
+    BOOST_TEST(compare_gradients(dJ_dZ, numerical_gradient(J, Z)).max_relative_error < tolerance);
+    BOOST_TEST(softmax.backward(dJ_dA, InputGradient::skip).size1() == 0u);
+    BOOST_CHECK_EXCEPTION(softmax.backward(Matrix(3, 3, 0.0)), std::invalid_argument,
+                          says("Softmax::backward"));
+    Softmax fresh;
+    BOOST_CHECK_EXCEPTION(fresh.backward(dJ_dA), std::logic_error, says("before forward"));
 }
 
 // In training, each output feature has mean beta and standard deviation gamma (up to epsilon);
@@ -215,10 +268,47 @@ BOOST_AUTO_TEST_CASE(a_step_before_backward_changes_nothing) {
     std::vector<double> before;
     for (ParameterView& p : net.parameters())
         before.insert(before.end(), p.value.begin(), p.value.end());
-    net.sgd_step(0.5);
+    Sgd().step(net, 0.5);
     std::vector<double> after;
     for (ParameterView& p : net.parameters())
         after.insert(after.end(), p.value.begin(), p.value.end());
     BOOST_TEST(before.size() == 3u * 2 + 2 + 2 + 2);  // W, b, gamma, beta
     BOOST_TEST(after == before, boost::test_tools::per_element());
+}
+
+// Sgd with momentum 0.5, weight decay 0.1 and rate 0.1 on y = x w + b, x = 1, with the same
+// gradient g = 1 for w and b at two steps. By hand, v ← μv − η(g + λw) and w ← w + v (b does
+// not decay):
+//   step 1: v_w = −0.1 (1 + 0.1·2) = −0.12,          w = 1.88;    v_b = −0.1,  b = 0.4
+//   step 2: v_w = 0.5(−0.12) − 0.1(1 + 0.188) = −0.1788, w = 1.7012; v_b = −0.15, b = 0.25
+BOOST_AUTO_TEST_CASE(sgd_with_momentum_and_weight_decay_by_hand) {
+    Vector b(1, 0.5);
+    Sequential net(Linear(Matrix(1, 1, 2.0), b));
+    Sgd sgd(0.5, 0.1);
+    const Matrix x(1, 1, 1.0), g(1, 1, 1.0);
+    const double expected_w[] = {1.88, 1.7012}, expected_b[] = {0.4, 0.25};
+    for (int step = 0; step < 2; ++step) {
+        net.forward(x);
+        net.backward(g);
+        sgd.step(net, 0.1);
+        BOOST_TEST(net.layer<Linear>(0).W(0, 0) == expected_w[step],
+                   boost::test_tools::tolerance(1e-14));
+        BOOST_TEST((*net.layer<Linear>(0).b)(0) == expected_b[step],
+                   boost::test_tools::tolerance(1e-14));
+    }
+    // The velocities belong to this model.
+    Sequential other(Linear(Matrix(2, 1, 1.0)));
+    const Matrix x2(1, 2, 1.0);
+    other.forward(x2);
+    other.backward(g);
+    BOOST_CHECK_EXCEPTION(sgd.step(other, 0.1), std::invalid_argument,
+                          says("one optimizer per model"));
+}
+
+BOOST_AUTO_TEST_CASE(sgd_refuses_meaningless_settings) {
+    BOOST_CHECK_EXCEPTION(Sgd(1.0, 0.0), std::invalid_argument, says("momentum"));
+    BOOST_CHECK_EXCEPTION(Sgd(-0.1, 0.0), std::invalid_argument, says("momentum"));
+    BOOST_CHECK_EXCEPTION(Sgd(std::nan(""), 0.0), std::invalid_argument, says("momentum"));
+    BOOST_CHECK_EXCEPTION(Sgd(0.5, -1e-3), std::invalid_argument, says("weight decay"));
+    BOOST_CHECK_EXCEPTION(Sgd(0.5, std::nan("")), std::invalid_argument, says("weight decay"));
 }

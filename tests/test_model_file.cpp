@@ -1,8 +1,9 @@
 // Saving and loading trained models (model_file.hpp). A saved model loads back bit for bit
 // and predicts exactly what the original does; the bytes on the disk are the documented
 // layout, checked against an independent CRC-32; every kind of bad file is refused with its
-// own message naming the file; a bad model is never written; and a save that dies half way
-// (killed by the kernel for exceeding a file-size limit) leaves the old file intact.
+// own message naming the file; a bad model is never written, nor a network that is not an MLP
+// (each refusal naming the layer); and a save that dies half way (killed by the kernel for
+// exceeding a file-size limit) leaves the old file intact.
 #define BOOST_TEST_MODULE model_file
 #include <algorithm>
 #include <array>
@@ -15,6 +16,7 @@
 #include <functional>
 #include <iterator>
 #include <limits>
+#include <memory>
 #include <random>
 #include <signal.h>
 #include <string>
@@ -28,7 +30,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include "backprop/core/activation.hpp"
+#include "backprop/core/products.hpp"
 #include "backprop/data/model_file.hpp"
+#include "backprop/nn/layers.hpp"
 #include "backprop/nn/mlp.hpp"
 
 using namespace backprop;
@@ -130,37 +134,57 @@ bool same_bits(double a, double b) {
     return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
 }
 
-/// Every W, b and the activation equal, bit for bit.
-void check_identical(const MlpParameters& loaded, const MlpParameters& saved) {
-    BOOST_TEST(loaded.hidden.name == saved.hidden.name);
-    BOOST_TEST((loaded.hidden.f == saved.hidden.f));
-    BOOST_TEST(loaded.sizes() == saved.sizes(), boost::test_tools::per_element());
-    BOOST_TEST_REQUIRE(loaded.W.size() == saved.W.size());
-    BOOST_TEST_REQUIRE(loaded.b.size() == saved.b.size());
-    for (std::size_t l = 0; l < saved.W.size(); ++l) {
-        BOOST_TEST_REQUIRE(loaded.W[l].size1() == saved.W[l].size1());
-        BOOST_TEST_REQUIRE(loaded.W[l].size2() == saved.W[l].size2());
-        BOOST_TEST_REQUIRE(loaded.b[l].size() == saved.b[l].size());
-        std::size_t differ = 0;
-        for (std::size_t i = 0; i < saved.W[l].size1(); ++i)
-            for (std::size_t j = 0; j < saved.W[l].size2(); ++j)
-                differ += !same_bits(loaded.W[l](i, j), saved.W[l](i, j));
-        for (std::size_t j = 0; j < saved.b[l].size(); ++j)
-            differ += !same_bits(loaded.b[l](j), saved.b[l](j));
-        BOOST_TEST(differ == 0u, "layer " << l + 1 << ": " << differ << " numbers differ");
+/// The same layers in the same order: every Linear layer's W and b equal, bit for bit, and
+/// every activation the same function under the same name.
+void check_identical(const Sequential& loaded, const Sequential& saved) {
+    BOOST_TEST(layer_sizes(loaded) == layer_sizes(saved), boost::test_tools::per_element());
+    BOOST_TEST_REQUIRE(loaded.layers.size() == saved.layers.size());
+    for (std::size_t i = 0; i < saved.layers.size(); ++i) {
+        BOOST_TEST_CONTEXT("layer " << i + 1 << " (" << saved.layers[i]->description() << ")") {
+            if (const auto* act = dynamic_cast<const ActivationLayer*>(saved.layers[i].get())) {
+                const auto* got = dynamic_cast<const ActivationLayer*>(loaded.layers[i].get());
+                BOOST_TEST_REQUIRE(got, "loaded as " << loaded.layers[i]->description());
+                BOOST_TEST(got->f.name == act->f.name);
+                BOOST_TEST((got->f.f == act->f.f));
+                continue;
+            }
+            const auto& want = dynamic_cast<const Linear&>(*saved.layers[i]);
+            const auto* got = dynamic_cast<const Linear*>(loaded.layers[i].get());
+            BOOST_TEST_REQUIRE(got, "loaded as " << loaded.layers[i]->description());
+            BOOST_TEST_REQUIRE(got->W.size1() == want.W.size1());
+            BOOST_TEST_REQUIRE(got->W.size2() == want.W.size2());
+            BOOST_TEST_REQUIRE(want.b.has_value());
+            BOOST_TEST_REQUIRE(got->b.has_value());
+            BOOST_TEST_REQUIRE(got->b->size() == want.b->size());
+            std::size_t differ = 0;
+            for (std::size_t r = 0; r < want.W.size1(); ++r)
+                for (std::size_t c = 0; c < want.W.size2(); ++c)
+                    differ += !same_bits(got->W(r, c), want.W(r, c));
+            for (std::size_t c = 0; c < want.b->size(); ++c)
+                differ += !same_bits((*got->b)(c), (*want.b)(c));
+            BOOST_TEST(differ == 0u, differ << " numbers differ");
+        }
     }
 }
 
+/// Linear layer \p l (0-based) of an MLP as mlp() builds it: layer 2l of the network.
+Linear& linear(Sequential& net, std::size_t l) {
+    return net.layer<Linear>(2 * l);
+}
+const Linear& linear(const Sequential& net, std::size_t l) {
+    return net.layer<Linear>(2 * l);
+}
+
 /// Random weights (Glorot) and random, nonzero biases.
-MlpParameters random_model(const std::vector<std::size_t>& sizes, Activation hidden,
-                           std::uint64_t seed) {
-    MlpParameters p = MlpParameters::random(sizes, hidden, seed);
+Sequential random_model(const std::vector<std::size_t>& sizes, Activation hidden,
+                        std::uint64_t seed) {
+    Sequential net = mlp(sizes, hidden, seed, Init::xavier);
     std::mt19937_64 generator(seed + 1);
     std::uniform_real_distribution<double> uniform(-0.5, 0.5);
-    for (Vector& b : p.b)
-        for (double& x : b.data())
+    for (std::size_t l = 0; l + 1 < sizes.size(); ++l)
+        for (double& x : linear(net, l).b->data())
             x = uniform(generator);
-    return p;
+    return net;
 }
 
 Matrix random_batch(std::size_t rows, std::size_t cols, std::uint64_t seed) {
@@ -186,7 +210,7 @@ std::vector<std::size_t> argmax_rows(const Matrix& m) {
 /// The 2-3-1 sigmoid model of the layout and error tests, and its file's offsets:
 /// magic 0, version 8, name length 12, name 16 ("sigmoid", 7 bytes), size count 23,
 /// sizes 27 (3 x 8), numbers 51 (W1 6, b1 3, W2 3, b2 1: 13 x 8), CRC 155, end 159.
-MlpParameters small_model() {
+Sequential small_model() {
     return random_model({2, 3, 1}, activations::sigmoid, 7);
 }
 constexpr std::size_t at_version = 8, at_name_length = 12, at_name = 16, at_count = 23,
@@ -235,15 +259,21 @@ BOOST_AUTO_TEST_CASE(every_shape_and_activation) {
         for (const Activation& activation : activations::all) {
             BOOST_TEST_CONTEXT("sizes " << sizes.size() << " layers from " << sizes.front()
                                         << " to " << sizes.back() << ", " << activation.name) {
-                const MlpParameters saved = random_model(sizes, activation, ++seed);
+                Sequential saved = random_model(sizes, activation, ++seed);
                 const fs::path path = temp.dir / "model.bpmlp";
                 save_model(path, saved);
-                const MlpParameters loaded = load_model(path);
+                Sequential loaded = load_model(path);
                 check_identical(loaded, saved);
 
+                // Both through the article's loops: the same numbers in, the same bits out.
                 const Matrix X = random_batch(17, sizes.front(), ++seed);
-                const Matrix expected = make_step("naive")->forward(saved, X);
-                const Matrix got = make_step("naive")->forward(loaded, X);
+                saved.use_engine(products_named("naive"));
+                loaded.use_engine(products_named("naive"));
+                const Matrix expected = saved.forward(X, false);
+                const Matrix got = loaded.forward(X, false);
+                BOOST_TEST_REQUIRE(got.size1() == 17u);
+                BOOST_TEST_REQUIRE(got.size2() == sizes.back());
+                BOOST_TEST_REQUIRE(expected.size2() == sizes.back());
                 std::size_t differ = 0;
                 for (std::size_t i = 0; i < expected.data().size(); ++i)
                     differ += !same_bits(got.data()[i], expected.data()[i]);
@@ -259,7 +289,7 @@ BOOST_AUTO_TEST_CASE(special_numbers_keep_their_bits) {
     // -0, subnormals, the extremes and a number with all mantissa bits set: the encoding is
     // of the bits, not of a decimal rendering.
     TempDir temp;
-    MlpParameters saved = random_model({3, 4}, activations::relu, 3);
+    Sequential saved = random_model({3, 4}, activations::relu, 3);
     const double specials[] = {-0.0,
                                std::numeric_limits<double>::denorm_min(),
                                -std::numeric_limits<double>::denorm_min(),
@@ -271,9 +301,9 @@ BOOST_AUTO_TEST_CASE(special_numbers_keep_their_bits) {
                                0.1,
                                -1.0 / 3.0};
     std::size_t k = 0;
-    for (double& w : saved.W[0].data())
+    for (double& w : linear(saved, 0).W.data())
         w = specials[k++ % std::size(specials)];
-    saved.b[0](0) = -0.0;
+    (*linear(saved, 0).b)(0) = -0.0;
     const fs::path path = temp.dir / "special.bpmlp";
     save_model(path, saved);
     check_identical(load_model(path), saved);
@@ -283,7 +313,7 @@ BOOST_AUTO_TEST_CASE(the_deepest_model_a_file_holds) {
     // 64 sizes (63 layers) is the documented maximum.
     TempDir temp;
     const std::vector<std::size_t> sizes(64, 2);
-    const MlpParameters saved = random_model(sizes, activations::tanh, 9);
+    const Sequential saved = random_model(sizes, activations::tanh, 9);
     const fs::path path = temp.dir / "deep.bpmlp";
     save_model(path, saved);
     check_identical(load_model(path), saved);
@@ -292,8 +322,8 @@ BOOST_AUTO_TEST_CASE(the_deepest_model_a_file_holds) {
 BOOST_AUTO_TEST_CASE(overwriting_replaces_the_file) {
     TempDir temp;
     const fs::path path = temp.dir / "model.bpmlp";
-    const MlpParameters first = random_model({4, 6, 3}, activations::sigmoid, 1);
-    const MlpParameters second = random_model({5, 2}, activations::identity, 2);
+    const Sequential first = random_model({4, 6, 3}, activations::sigmoid, 1);
+    const Sequential second = random_model({5, 2}, activations::identity, 2);
     save_model(path, first);
     check_identical(load_model(path), first);
     save_model(path, second);
@@ -307,7 +337,7 @@ BOOST_AUTO_TEST_CASE(a_bare_file_name_saves_in_the_current_directory) {
     TempDir temp;
     const fs::path before = fs::current_path();
     fs::current_path(temp.dir);
-    const MlpParameters saved = small_model();
+    const Sequential saved = small_model();
     try {
         save_model("bare.bpmlp", saved);
         check_identical(load_model("bare.bpmlp"), saved);
@@ -336,7 +366,7 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_CASE(the_documented_layout) {
     TempDir temp;
     const fs::path path = temp.dir / "model.bpmlp";
-    const MlpParameters p = small_model();
+    const Sequential p = small_model();
     save_model(path, p);
     const Bytes b = read_bytes(path);
     BOOST_TEST_REQUIRE(b.size() == small_length);
@@ -355,19 +385,20 @@ BOOST_AUTO_TEST_CASE(the_documented_layout) {
     BOOST_TEST(u64_at(b, at_sizes + 16) == 1u);
 
     // The first weight's 8 bytes, least significant first.
-    const std::uint64_t w00 = std::bit_cast<std::uint64_t>(p.W[0](0, 0));
+    const std::uint64_t w00 = std::bit_cast<std::uint64_t>(linear(p, 0).W(0, 0));
     for (int i = 0; i < 8; ++i)
         BOOST_TEST(b[at_numbers + i] == static_cast<unsigned char>(w00 >> (8 * i)),
                    "byte " << i << " of W1(0, 0)");
 
     // Every number in the documented order: W1 row-major, b1, W2, b2.
     std::vector<double> expected;
-    for (std::size_t l = 0; l < p.W.size(); ++l) {
-        for (std::size_t i = 0; i < p.W[l].size1(); ++i)
-            for (std::size_t j = 0; j < p.W[l].size2(); ++j)
-                expected.push_back(p.W[l](i, j));
-        for (std::size_t j = 0; j < p.b[l].size(); ++j)
-            expected.push_back(p.b[l](j));
+    for (std::size_t l = 0; l < 2; ++l) {
+        const Linear& layer = linear(p, l);
+        for (std::size_t i = 0; i < layer.W.size1(); ++i)
+            for (std::size_t j = 0; j < layer.W.size2(); ++j)
+                expected.push_back(layer.W(i, j));
+        for (std::size_t j = 0; j < layer.b->size(); ++j)
+            expected.push_back((*layer.b)(j));
     }
     BOOST_TEST_REQUIRE(at_numbers + 8 * expected.size() == at_crc);
     for (std::size_t k = 0; k < expected.size(); ++k)
@@ -376,6 +407,46 @@ BOOST_AUTO_TEST_CASE(the_documented_layout) {
 
     // The CRC-32 of everything before it, little-endian.
     BOOST_TEST(u32_at(b, at_crc) == crc32_independent(b.data(), at_crc));
+}
+
+BOOST_AUTO_TEST_CASE(one_linear_layer_is_stored_as_identity) {
+    // A network of one Linear layer has no hidden activation; the file names `identity`.
+    // Its layout: magic 0, version 8, name length 12, name 16 ("identity", 8 bytes), size
+    // count 24, sizes 28 (2 x 8), numbers 44 (W1 3x2 = 6, b1 2: 8 x 8), CRC 108, end 112.
+    TempDir temp;
+    const fs::path path = temp.dir / "model.bpmlp";
+    const Sequential p = random_model({3, 2}, activations::relu, 11);
+    BOOST_TEST_REQUIRE(p.layers.size() == 1u);
+    save_model(path, p);
+    const Bytes b = read_bytes(path);
+    BOOST_TEST_REQUIRE(b.size() == 112u);
+    BOOST_TEST(u32_at(b, at_name_length) == 8u);
+    BOOST_TEST(std::string(b.begin() + at_name, b.begin() + at_name + 8) == "identity");
+    BOOST_TEST(u32_at(b, 24) == 2u);
+    BOOST_TEST(u64_at(b, 28) == 3u);
+    BOOST_TEST(u64_at(b, 36) == 2u);
+    const Linear& layer = linear(p, 0);
+    BOOST_TEST(u64_at(b, 44) == std::bit_cast<std::uint64_t>(layer.W(0, 0)));
+    BOOST_TEST(u64_at(b, 44 + 8 * 5) == std::bit_cast<std::uint64_t>(layer.W(2, 1)));
+    BOOST_TEST(u64_at(b, 44 + 8 * 7) == std::bit_cast<std::uint64_t>((*layer.b)(1)));
+    BOOST_TEST(u32_at(b, 108) == crc32_independent(b.data(), 108));
+
+    // A file of one layer that names another activation (an earlier version wrote the
+    // hidden activation whether or not there was a hidden layer) loads as the same single
+    // Linear layer, and saves again as `identity`.
+    Bytes relu(b.begin(), b.begin() + at_name);
+    const std::string name = "relu";
+    relu.insert(relu.end(), name.begin(), name.end());
+    relu.insert(relu.end(), b.begin() + at_name + 8, b.end());
+    set_u32(relu, at_name_length, 4);
+    fix_crc(relu);
+    BOOST_TEST_REQUIRE(relu.size() == 108u);
+    const fs::path old_path = temp.dir / "relu.bpmlp";
+    write_bytes(old_path, relu);
+    const Sequential loaded = load_model(old_path);
+    check_identical(loaded, p);
+    save_model(old_path, loaded);
+    BOOST_TEST(read_bytes(old_path) == b);
 }
 
 BOOST_AUTO_TEST_SUITE(bad_files)
@@ -617,7 +688,7 @@ BOOST_AUTO_TEST_SUITE(saving_refuses)
 namespace {
 /// Saving \p p over a valid model file is refused, saying \p phrase, and leaves the file
 /// as it was and nothing beside it.
-void check_save_refused(const MlpParameters& p, const std::string& phrase) {
+void check_save_refused(const Sequential& p, const std::string& phrase) {
     TempDir temp;
     const fs::path path = temp.dir / "model.bpmlp";
     save_model(path, small_model());
@@ -627,42 +698,43 @@ void check_save_refused(const MlpParameters& p, const std::string& phrase) {
     BOOST_TEST(listing(temp.dir) == std::vector<std::string>{"model.bpmlp"},
                boost::test_tools::per_element());
 }
+
+/// What every refusal of a network that is not an MLP adds.
+const std::string mlp_shape =
+    "; a model file holds an MLP: Linear with bias, activation, ..., Linear with bias";
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_nan_weight) {
-    MlpParameters p = random_model({4, 3, 2}, activations::tanh, 5);
-    p.W[1](2, 0) = std::nan("");
+    Sequential p = random_model({4, 3, 2}, activations::tanh, 5);
+    linear(p, 1).W(2, 0) = std::nan("");
     check_save_refused(p, "cannot save: layer 2's weight W2(2, 0) is nan");
 }
 
 BOOST_AUTO_TEST_CASE(an_infinite_bias) {
-    MlpParameters p = random_model({4, 3, 2}, activations::tanh, 5);
-    p.b[0](1) = HUGE_VAL;
+    Sequential p = random_model({4, 3, 2}, activations::tanh, 5);
+    (*linear(p, 0).b)(1) = HUGE_VAL;
     check_save_refused(p, "cannot save: layer 1's bias b1(1) is inf");
 }
 
 BOOST_AUTO_TEST_CASE(mismatched_shapes) {
-    MlpParameters p = random_model({4, 3, 2}, activations::relu, 5);
-    p.W[1] = Matrix(5, 2, 0.0);
-    check_save_refused(p, "cannot save: layer 2's weights are 5x2 but layer 1 has 3 outputs");
+    // Sequential refuses layers that do not fit when it is built; a matrix assigned to a
+    // layer afterwards is caught when saving.
+    Sequential p = random_model({4, 3, 2}, activations::relu, 5);
+    linear(p, 1).W = Matrix(5, 2, 0.0);
+    check_save_refused(
+        p, "cannot save: Linear layer 2's weights are 5x2 but Linear layer 1 has 3 outputs");
 
     p = random_model({4, 3, 2}, activations::relu, 5);
-    p.b[0] = Vector(4, 0.0);
-    check_save_refused(p, "cannot save: layer 1's bias has 4 entries; its weights 4x3 need 3");
-
-    p = random_model({4, 3, 2}, activations::relu, 5);
-    p.b.pop_back();
-    check_save_refused(p, "cannot save: 2 weight matrices but 1 bias vectors");
-
-    check_save_refused(MlpParameters{{}, {}, activations::relu},
-                       "cannot save: the model has no layers");
+    linear(p, 0).b = Vector(4, 0.0);
+    check_save_refused(p,
+                       "cannot save: Linear layer 1's bias has 4 entries; its weights 4x3 need 3");
 }
 
 BOOST_AUTO_TEST_CASE(sizes_outside_the_limits) {
-    MlpParameters p{{Matrix(0, 3)}, {Vector(3, 0.0)}, activations::sigmoid};
+    Sequential p(Linear(Matrix(0, 3), Vector(3, 0.0)));
     check_save_refused(p, "cannot save: layer size n_0 = 0 is outside 1 to 16777216");
 
-    const MlpParameters deep = random_model(std::vector<std::size_t>(65, 1), activations::tanh, 1);
+    const Sequential deep = random_model(std::vector<std::size_t>(65, 1), activations::tanh, 1);
     check_save_refused(deep, "cannot save: 64 layers; a model file holds at most 63");
 }
 
@@ -678,6 +750,85 @@ BOOST_AUTO_TEST_CASE(an_activation_a_file_cannot_name) {
     check_save_refused(random_model({2, 2, 2}, unknown, 1),
                        "unknown activation 'softsign'; valid names are: sigmoid, tanh");
 }
+
+BOOST_AUTO_TEST_SUITE(not_an_mlp)
+
+BOOST_AUTO_TEST_CASE(a_batch_norm_layer) {
+    // Batch normalization between a Linear layer and its activation (chapter 10's fix).
+    const Sequential p(Linear(Matrix(2, 3, 0.1), Vector(3, 0.0)), BatchNorm(3),
+                       ActivationLayer(activations::relu),
+                       Linear(Matrix(3, 1, 0.2), Vector(1, 0.0)));
+    check_save_refused(p, "cannot save: layer 2 (BatchNorm 3) is not an activation" + mlp_shape);
+
+    // In a Linear layer's place.
+    const Sequential q(
+        Linear(Matrix(2, 3, 0.1), Vector(3, 0.0)), ActivationLayer(activations::relu), BatchNorm(3),
+        ActivationLayer(activations::relu), Linear(Matrix(3, 1, 0.2), Vector(1, 0.0)));
+    check_save_refused(
+        q, "cannot save: layer 3 (BatchNorm 3) is not a Linear layer with bias" + mlp_shape);
+}
+
+BOOST_AUTO_TEST_CASE(a_linear_layer_without_bias) {
+    // The article's network has no biases; a model file stores one for every layer.
+    const Sequential first(Linear(Matrix(2, 3, 0.1)), ActivationLayer(activations::sigmoid),
+                           Linear(Matrix(3, 1, 0.2), Vector(1, 0.0)));
+    check_save_refused(
+        first, "cannot save: layer 1 (Linear 2x3 without bias) is not a Linear layer with bias" +
+                   mlp_shape);
+
+    Sequential last = random_model({4, 3, 2}, activations::tanh, 5);
+    linear(last, 1).b.reset();
+    check_save_refused(
+        last, "cannot save: layer 3 (Linear 3x2 without bias) is not a Linear layer with bias" +
+                  mlp_shape);
+}
+
+BOOST_AUTO_TEST_CASE(two_linear_layers_in_a_row) {
+    const Sequential p(Linear(Matrix(2, 3, 0.1), Vector(3, 0.0)),
+                       Linear(Matrix(3, 1, 0.2), Vector(1, 0.0)));
+    check_save_refused(p, "cannot save: layer 2 (Linear 3x1) is not an activation" + mlp_shape);
+}
+
+BOOST_AUTO_TEST_CASE(two_different_activations) {
+    // A file names one hidden activation: sigmoid after the first layer and tanh after the
+    // second cannot both be stored.
+    Sequential p = random_model({2, 3, 3, 1}, activations::sigmoid, 5);
+    p.layer<ActivationLayer>(3).f = activations::tanh;
+    check_save_refused(p,
+                       "cannot save: layer 4 (tanh) differs from layer 2 (sigmoid); a model "
+                       "file holds one hidden activation");
+
+    // Any later layer is compared, not only the next.
+    Sequential q = random_model({2, 3, 3, 3, 1}, activations::relu, 5);
+    q.layer<ActivationLayer>(5).f = activations::identity;
+    check_save_refused(q,
+                       "cannot save: layer 6 (identity) differs from layer 2 (relu); a model "
+                       "file holds one hidden activation");
+}
+
+BOOST_AUTO_TEST_CASE(ending_in_an_activation) {
+    // The article's 2-3-1 network (with biases) applies the sigmoid to its output too; a
+    // model file's last layer is linear (its logits feed softmax).
+    const Sequential p(
+        Linear(Matrix(2, 3, 0.1), Vector(3, 0.0)), ActivationLayer(activations::sigmoid),
+        Linear(Matrix(3, 1, 0.2), Vector(1, 0.0)), ActivationLayer(activations::sigmoid));
+    check_save_refused(
+        p, "cannot save: layer 4 (sigmoid), the last, is not a Linear layer" + mlp_shape);
+
+    const Sequential one(Linear(Matrix(2, 3, 0.1), Vector(3, 0.0)),
+                         ActivationLayer(activations::sigmoid));
+    check_save_refused(
+        one, "cannot save: layer 2 (sigmoid), the last, is not a Linear layer" + mlp_shape);
+}
+
+BOOST_AUTO_TEST_CASE(no_layers_at_all) {
+    // Sequential refuses to be built empty, but its layers are public and can be cleared.
+    Sequential p = random_model({2, 3, 1}, activations::sigmoid, 5);
+    p.layers.clear();
+    check_save_refused(p, "cannot save: the network has no layers");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_CASE(a_directory_that_does_not_exist) {
     TempDir temp;
@@ -713,7 +864,7 @@ namespace {
 /// \p limit bytes, with SIGXFSZ at its default (the kernel kills the child mid-write) or
 /// ignored (the write fails with EFBIG and save_model throws). Returns waitpid's status.
 /// With \p ignore, the child exits 0 only if save_model threw the expected error.
-int save_in_limited_child(const fs::path& path, const MlpParameters& p, rlim_t limit, bool ignore) {
+int save_in_limited_child(const fs::path& path, const Sequential& p, rlim_t limit, bool ignore) {
     const pid_t pid = ::fork();
     BOOST_TEST_REQUIRE(pid >= 0, "fork failed");
     if (pid == 0) {
@@ -741,11 +892,14 @@ int save_in_limited_child(const fs::path& path, const MlpParameters& p, rlim_t l
     return status;
 }
 
-std::uint64_t file_length_of(const MlpParameters& p) {
+/// The documented length of \p p's file: header, name, sizes, every W and b, checksum.
+std::uint64_t file_length_of(const Sequential& p) {
+    const std::vector<std::size_t> sizes = layer_sizes(p);
     std::uint64_t numbers = 0;
-    for (std::size_t l = 0; l < p.W.size(); ++l)
-        numbers += p.W[l].size1() * p.W[l].size2() + p.b[l].size();
-    return 8 + 4 + 4 + p.hidden.name.size() + 4 + 8 * (p.W.size() + 1) + 8 * numbers + 4;
+    for (std::size_t l = 1; l < sizes.size(); ++l)
+        numbers += sizes[l - 1] * sizes[l] + sizes[l];
+    const std::size_t name = p.layer<ActivationLayer>(1).f.name.size();
+    return 8 + 4 + 4 + name + 4 + 8 * sizes.size() + 8 * numbers + 4;
 }
 
 }  // namespace
@@ -753,8 +907,8 @@ std::uint64_t file_length_of(const MlpParameters& p) {
 BOOST_AUTO_TEST_CASE(a_save_killed_mid_write_leaves_the_old_file) {
     TempDir temp;
     const fs::path path = temp.dir / "model.bpmlp";
-    const MlpParameters old_model = random_model({20, 30, 10}, activations::sigmoid, 1);
-    const MlpParameters new_model = random_model({50, 60, 10}, activations::tanh, 2);
+    const Sequential old_model = random_model({20, 30, 10}, activations::sigmoid, 1);
+    const Sequential new_model = random_model({50, 60, 10}, activations::tanh, 2);
     save_model(path, old_model);
     const Bytes old_bytes = read_bytes(path);
 
@@ -800,8 +954,8 @@ BOOST_AUTO_TEST_CASE(a_save_that_fails_to_write_leaves_the_old_file_and_no_tempo
     // it removes its temporary file.
     TempDir temp;
     const fs::path path = temp.dir / "model.bpmlp";
-    const MlpParameters old_model = random_model({20, 30, 10}, activations::relu, 3);
-    const MlpParameters new_model = random_model({50, 60, 10}, activations::identity, 4);
+    const Sequential old_model = random_model({20, 30, 10}, activations::relu, 3);
+    const Sequential new_model = random_model({50, 60, 10}, activations::identity, 4);
     save_model(path, old_model);
     const Bytes old_bytes = read_bytes(path);
 

@@ -12,6 +12,7 @@
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/neuron.hpp"
 #include "backprop/nn/worked_example.hpp"
+#include "backprop/train/optimizer.hpp"
 
 #include "pinned.hpp"
 
@@ -129,7 +130,7 @@ BOOST_AUTO_TEST_CASE(one_sgd_step) {
     const Matrix x = worked_example::x();
     const Matrix y = network.forward(x);
     network.backward(mse_gradient(y, worked_example::t()));
-    network.sgd_step(worked_example::alpha);
+    Sgd().step(network, worked_example::alpha);
     for (std::size_t j = 0; j < 3; ++j)
         check(at("W2_new", j), network.layer<Linear>(2).W(j, 0), expected.W2_new[j]);
     for (std::size_t i = 0; i < 2; ++i)

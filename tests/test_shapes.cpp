@@ -26,6 +26,7 @@
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/neuron.hpp"
 #include "backprop/nn/worked_example.hpp"
+#include "backprop/train/optimizer.hpp"
 
 namespace bdata = boost::unit_test::data;
 using namespace backprop;
@@ -506,7 +507,7 @@ BOOST_AUTO_TEST_CASE(a_step_moves_every_parameter_by_minus_the_rate_times_its_gr
         gradients.emplace_back(p.gradient.begin(), p.gradient.end());
     }
     const double rate = 0.5;
-    net.sgd_step(rate);
+    Sgd().step(net, rate);
 
     const std::vector<ParameterView> after = net.parameters();
     BOOST_TEST_REQUIRE(after.size() == before.size());

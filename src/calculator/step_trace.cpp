@@ -3,12 +3,16 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "backprop/core/activation.hpp"
-#include "backprop/core/linalg.hpp"
+#include "backprop/core/products.hpp"
+#include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
+#include "backprop/train/optimizer.hpp"
 
 namespace backprop {
 namespace {
@@ -24,28 +28,25 @@ std::string entry_name(const NamedValue& value, std::size_t i, std::size_t j) {
     return fmt::format("{}[{}][{}]", value.name, i, j);
 }
 
-/// \p f applied to every entry of \p Z, one scalar call each (not the library's vectorized
-/// loop, which is compiled with -ffast-math: a calculator's numbers should be the plain ones).
-Matrix elementwise(double (*f)(double), const Matrix& Z) {
-    Matrix out(Z.size1(), Z.size2());
-    std::transform(Z.data().begin(), Z.data().end(), out.data().begin(), f);
-    return out;
-}
-
-/// The forward pass: z and a of every layer.
-void forward(const NetworkDescription& network, std::vector<LayerStep>& steps) {
-    const Matrix* input = &network.X;
+/// The library's network for \p network: per described layer, its Linear map (layer 2l of
+/// the network for layer l + 1) and then its activation or Softmax (layer 2l + 1), computing
+/// its products with uBLAS axpy_prod and its activations one value at a time.
+Sequential build_model(const NetworkDescription& network) {
+    std::vector<std::unique_ptr<Layer>> layers;
     for (const LayerDescription& layer : network.layers) {
-        LayerStep step;
-        step.z = matmul(*input, layer.W);
-        for (std::size_t s = 0; s < step.z.size1(); ++s)
-            for (std::size_t j = 0; j < step.z.size2(); ++j)
-                step.z(s, j) += layer.b(j);
-        step.a = layer.softmax() ? softmax(step.z)
-                                 : elementwise(activation_named(layer.activation).f, step.z);
-        steps.push_back(std::move(step));
-        input = &steps.back().a;
+        layers.push_back(std::make_unique<Linear>(layer.W, layer.b));
+        if (layer.softmax()) {
+            layers.push_back(std::make_unique<Softmax>());
+        } else {
+            // The plain scalar function: a calculator's numbers are the same on every machine.
+            auto f = std::make_unique<ActivationLayer>(activation_named(layer.activation));
+            f->one_at_a_time = true;
+            layers.push_back(std::move(f));
+        }
     }
+    Sequential model(std::move(layers));
+    model.use_engine(products_named("ublas_axpy"));
+    return model;
 }
 
 /// Requires the loss to be defined at the outputs \p Y.
@@ -92,14 +93,8 @@ Matrix loss_gradient(LossFormula loss, const Matrix& Y, const Matrix& T) {
             return mse_gradient(Y, T);
         case LossFormula::binary_cross_entropy:
             return binary_cross_entropy_gradient(Y, T);
-        case LossFormula::categorical_cross_entropy: {
-            Matrix G(Y.size1(), Y.size2());
-            const double B = static_cast<double>(Y.size1());
-            for (std::size_t s = 0; s < Y.size1(); ++s)
-                for (std::size_t k = 0; k < Y.size2(); ++k)
-                    G(s, k) = T(s, k) == 0 ? 0.0 : -T(s, k) / Y(s, k) / B;
-            return G;
-        }
+        case LossFormula::categorical_cross_entropy:
+            return categorical_cross_entropy_gradient(Y, T);
     }
     return {};
 }
@@ -139,37 +134,42 @@ std::string loss_formula_text(LossFormula loss) {
 StepTrace trace_step(const NetworkDescription& network) {
     StepTrace trace;
     trace.loss = loss_formula(network);
-    forward(network, trace.layers);
+    Sequential model = build_model(network);
+    const std::size_t L = network.layers.size();
+    const auto linear = [&](std::size_t l) -> Linear& { return model.layer<Linear>(2 * l); };
+    const auto activation = [&](std::size_t l) -> Layer& { return *model.layers[2 * l + 1]; };
+
+    // Forward: z of each layer is what its Linear map gives, a what its activation gives.
+    model.forward(network.X);
+    for (std::size_t l = 0; l < L; ++l) {
+        LayerStep step;
+        step.z = linear(l).output();
+        step.a = activation(l).output();
+        trace.layers.push_back(std::move(step));
+    }
     const Matrix& Y = trace.layers.back().a;
     check_loss_domain(trace.loss, Y, network.T);
     trace.J = loss_value(trace.loss, trace.layers.back(), network.T);
 
-    // Backward, from dJ/dy to the first layer.
+    // Backward, from dJ/dy to the first layer, one layer at a time: each layer's backward
+    // pass turns the gradient of its output into that of its input.
     Matrix g = loss_gradient(trace.loss, Y, network.T);
-    for (std::size_t l = network.layers.size(); l-- > 0;) {
-        const LayerDescription& layer = network.layers[l];
+    for (std::size_t l = L; l-- > 0;) {
         LayerStep& step = trace.layers[l];
         step.dJ_da = g;
-        if (layer.softmax()) {
-            // The Jacobian da_k/dz_j = a_k (δ_kj − a_j): δ_k = a_k (g_k − Σ_j g_j a_j).
-            step.delta = Matrix(g.size1(), g.size2());
-            for (std::size_t s = 0; s < g.size1(); ++s) {
-                double dot = 0.0;
-                for (std::size_t j = 0; j < g.size2(); ++j)
-                    dot += g(s, j) * step.a(s, j);
-                for (std::size_t k = 0; k < g.size2(); ++k)
-                    step.delta(s, k) = step.a(s, k) * (g(s, k) - dot);
-            }
-        } else {
-            step.da_dz = activation_named(layer.activation).derivative(step.z);
-            step.delta = hadamard(g, *step.da_dz);
-        }
-        const Matrix& input = l == 0 ? network.X : trace.layers[l - 1].a;
-        step.dJ_dW = matmul_At_B(input, step.delta);
-        step.dJ_db = column_sums(step.delta);
-        step.W_new = layer.W - network.learning_rate * step.dJ_dW;
-        step.b_new = layer.b - network.learning_rate * step.dJ_db;
-        if (l > 0) g = matmul_A_Bt(step.delta, layer.W);
+        if (const auto* f = dynamic_cast<const ActivationLayer*>(&activation(l)))
+            step.da_dz = f->derivative();
+        step.delta = activation(l).backward(step.dJ_da);
+        g = linear(l).backward(step.delta, l > 0 ? InputGradient::compute : InputGradient::skip);
+        step.dJ_dW = linear(l).dJ_dW;
+        step.dJ_db = *linear(l).dJ_db;
+    }
+
+    // The update: the library's gradient descent step, from the gradients just stored.
+    Sgd().step(model, network.learning_rate);
+    for (std::size_t l = 0; l < L; ++l) {
+        trace.layers[l].W_new = linear(l).W;
+        trace.layers[l].b_new = *linear(l).b;
     }
 
     // Every value the calculator shows, named as its JSON names it, must be a number.

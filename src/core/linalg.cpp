@@ -1,5 +1,7 @@
 #include "backprop/core/linalg.hpp"
 
+#include <algorithm>
+
 #include <boost/numeric/ublas/operation.hpp>
 
 #include "backprop/core/shape_check.hpp"
@@ -35,11 +37,20 @@ Matrix hadamard(const Matrix& A, const Matrix& B) {
 }
 
 Vector column_sums(const Matrix& A) {
-    Vector sums(A.size2(), 0.0);
-    for (std::size_t i = 0; i < A.size1(); ++i)
-        for (std::size_t j = 0; j < A.size2(); ++j)
-            sums(j) += A(i, j);
+    Vector sums;
+    column_sums(A, sums);
     return sums;
+}
+
+void column_sums(const Matrix& A, Vector& sums) {
+    const std::size_t m = A.size1(), n = A.size2();
+    sums.resize(n, false);
+    std::fill(sums.begin(), sums.end(), 0.0);
+    const double* a = A.data().data();  // row-major: row i is a[i n], ..., a[i n + n - 1]
+    double* s = sums.data().data();
+    for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+            s[j] += a[i * n + j];
 }
 
 }  // namespace backprop

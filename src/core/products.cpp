@@ -1,5 +1,6 @@
 #include "backprop/core/products.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -25,6 +26,47 @@ void check_product(std::string_view engine, std::string_view product, const Matr
 }  // namespace detail
 
 namespace {
+
+// The article's loops: one sample (row s of A) at a time, one neuron (column j of C) at a
+// time, each weighted sum z_j = sum_i x_i W_ij written out. Nothing is reordered for the
+// cache or the vector units: this is the reference the other engines are measured against.
+void naive_A_B(const Matrix& A, const Matrix& B, Matrix& C) {
+    detail::check_product("naive", "A_B", A, false, B, false, C);
+    for (std::size_t s = 0; s < A.size1(); ++s)        // each sample
+        for (std::size_t j = 0; j < B.size2(); ++j) {  // each neuron
+            double z = 0.0;
+            for (std::size_t i = 0; i < A.size2(); ++i)
+                z += A(s, i) * B(i, j);
+            C(s, j) = z;
+        }
+}
+// C + alpha A^T B, sample by sample: each sample adds alpha x_i delta_j to every C(i, j).
+void naive_accumulate_At_B(double alpha, const Matrix& A, const Matrix& B, Matrix& C) {
+    for (std::size_t s = 0; s < A.size1(); ++s)
+        for (std::size_t i = 0; i < A.size2(); ++i)
+            for (std::size_t j = 0; j < B.size2(); ++j)
+                C(i, j) += alpha * A(s, i) * B(s, j);
+}
+void naive_At_B(const Matrix& A, const Matrix& B, Matrix& C) {
+    detail::check_product("naive", "At_B", A, true, B, false, C);
+    std::fill(C.data().begin(), C.data().end(), 0.0);
+    naive_accumulate_At_B(1.0, A, B, C);
+}
+void naive_add_At_B(double alpha, const Matrix& A, const Matrix& B, Matrix& C) {
+    detail::check_product("naive", "add_At_B", A, true, B, false, C);
+    naive_accumulate_At_B(alpha, A, B, C);
+}
+// The error sent back, sample by sample, input by input: e_i = sum_j delta_j W_ij.
+void naive_A_Bt(const Matrix& A, const Matrix& B, Matrix& C) {
+    detail::check_product("naive", "A_Bt", A, false, B, true, C);
+    for (std::size_t s = 0; s < A.size1(); ++s)
+        for (std::size_t i = 0; i < B.size1(); ++i) {
+            double e = 0.0;
+            for (std::size_t j = 0; j < A.size2(); ++j)
+                e += A(s, j) * B(i, j);
+            C(s, i) = e;
+        }
+}
 
 // uBLAS's expression template: each C(i, j) is the dot product of a row of A with a column
 // of B, walking B down a column, one cache line per entry.
@@ -78,6 +120,8 @@ extern const Products eigen_products;  // products_eigen.cpp
 
 const std::vector<Products>& available_products() {
     static const std::vector<Products> engines{
+        {"naive", "loops per sample, per neuron", naive_A_B, naive_At_B, naive_A_Bt,
+         naive_add_At_B},
         {"ublas_prod", "uBLAS prod", prod_A_B, prod_At_B, prod_A_Bt, prod_add_At_B},
         {"ublas_axpy", "uBLAS axpy_prod", axpy_A_B, axpy_At_B, axpy_A_Bt, axpy_add_At_B},
 #ifdef BACKPROP_HAVE_OPENBLAS

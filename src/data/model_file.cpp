@@ -116,31 +116,73 @@ void put_f64(std::vector<unsigned char>& out, double x) {
     throw ModelFileError(path.string() + ": cannot save: " + why);
 }
 
+/// Whether \p a and \p b compute with the same functions, whatever their names.
+bool same_functions(const Activation& a, const Activation& b) {
+    return a.f == b.f && a.df == b.df && a.df_from_f == b.df_from_f && a.f_many == b.f_many;
+}
+
+/// What a model file holds of an MLP (mlp.hpp): its weights and biases, layer by layer, and
+/// the activation of its hidden layers (`identity` for a network without any).
+struct Contents {
+    std::vector<const Matrix*> W;
+    std::vector<const Vector*> b;
+    Activation hidden = activations::identity;
+};
+
+/// The contents of \p network, which must be an MLP: Linear layers with biases, the same
+/// activation between each two, and a Linear layer last.
+Contents contents_of(const std::filesystem::path& path, const Sequential& network) {
+    Contents p;
+    if (network.layers.empty()) refuse(path, "the network has no layers");
+    const std::string shape =
+        "; a model file holds an MLP: Linear with bias, activation, ..., Linear with bias";
+    for (std::size_t i = 0; i < network.layers.size(); ++i) {
+        const Layer& layer = *network.layers[i];
+        const std::string which =
+            "layer " + std::to_string(i + 1) + " (" + layer.description() + ")";
+        if (i % 2 == 0) {
+            const auto* linear = dynamic_cast<const Linear*>(&layer);
+            if (!linear || !linear->b)
+                refuse(path, which + " is not a Linear layer with bias" + shape);
+            p.W.push_back(&linear->W);
+            p.b.push_back(&*linear->b);
+        } else {
+            const auto* activation = dynamic_cast<const ActivationLayer*>(&layer);
+            if (!activation) refuse(path, which + " is not an activation" + shape);
+            if (i > 1 && !same_functions(activation->f, p.hidden))
+                refuse(path, which + " differs from layer 2 (" + std::string(p.hidden.name) +
+                                 "); a model file holds one hidden activation");
+            p.hidden = activation->f;
+        }
+    }
+    if (network.layers.size() % 2 == 0)
+        refuse(path, "layer " + std::to_string(network.layers.size()) + " (" +
+                         network.layers.back()->description() +
+                         "), the last, is not a Linear layer" + shape);
+    return p;
+}
+
 /// Checks everything the file format and load_model() require of \p p, so that a model
 /// that could not be read back never reaches the disk. Returns the layer sizes.
-std::vector<std::uint64_t> validate(const std::filesystem::path& path, const MlpParameters& p) {
-    if (p.W.empty()) refuse(path, "the model has no layers");
-    if (p.W.size() != p.b.size())
-        refuse(path, std::to_string(p.W.size()) + " weight matrices but " +
-                         std::to_string(p.b.size()) + " bias vectors");
+std::vector<std::uint64_t> validate(const std::filesystem::path& path, const Contents& p) {
     if (p.W.size() + 1 > max_size_count)
         refuse(path, std::to_string(p.W.size()) + " layers; a model file holds at most " +
                          std::to_string(max_size_count - 1));
     for (std::size_t l = 0; l < p.W.size(); ++l) {
-        const std::string layer = "layer " + std::to_string(l + 1);
-        if (l > 0 && p.W[l].size1() != p.W[l - 1].size2())
-            refuse(path, layer + "'s weights are " + to_string(shape_of(p.W[l])) + " but layer " +
-                             std::to_string(l) + " has " + std::to_string(p.W[l - 1].size2()) +
-                             " outputs");
-        if (p.b[l].size() != p.W[l].size2())
-            refuse(path, layer + "'s bias has " + std::to_string(p.b[l].size()) +
-                             " entries; its weights " + to_string(shape_of(p.W[l])) + " need " +
-                             std::to_string(p.W[l].size2()));
+        const std::string layer = "Linear layer " + std::to_string(l + 1);
+        if (l > 0 && p.W[l]->size1() != p.W[l - 1]->size2())
+            refuse(path, layer + "'s weights are " + to_string(shape_of(*p.W[l])) +
+                             " but Linear layer " + std::to_string(l) + " has " +
+                             std::to_string(p.W[l - 1]->size2()) + " outputs");
+        if (p.b[l]->size() != p.W[l]->size2())
+            refuse(path, layer + "'s bias has " + std::to_string(p.b[l]->size()) +
+                             " entries; its weights " + to_string(shape_of(*p.W[l])) + " need " +
+                             std::to_string(p.W[l]->size2()));
     }
     std::vector<std::uint64_t> sizes;
-    sizes.push_back(p.W.front().size1());
-    for (const Matrix& w : p.W)
-        sizes.push_back(w.size2());
+    sizes.push_back(p.W.front()->size1());
+    for (const Matrix* w : p.W)
+        sizes.push_back(w->size2());
     for (std::size_t i = 0; i < sizes.size(); ++i)
         if (sizes[i] < 1 || sizes[i] > max_layer_size)
             refuse(path, "layer size n_" + std::to_string(i) + " = " + std::to_string(sizes[i]) +
@@ -156,7 +198,7 @@ std::vector<std::uint64_t> validate(const std::filesystem::path& path, const Mlp
     } catch (const std::invalid_argument& e) {
         refuse(path, e.what());
     }
-    if (known.f != p.hidden.f)
+    if (!same_functions(known, p.hidden))
         refuse(path, "the activation is called '" + std::string(name) +
                          "' but is not the library's " + std::string(name) +
                          "; a model file can only name the library's activations");
@@ -168,7 +210,8 @@ std::vector<std::uint64_t> validate(const std::filesystem::path& path, const Mlp
                          bytes_text(max_file_bytes) + ")");
 
     for (std::size_t l = 0; l < p.W.size(); ++l) {
-        const Matrix& W = p.W[l];
+        const Matrix& W = *p.W[l];
+        const Vector& b = *p.b[l];
         for (std::size_t i = 0; i < W.size1(); ++i)
             for (std::size_t j = 0; j < W.size2(); ++j)
                 if (!std::isfinite(W(i, j)))
@@ -176,17 +219,16 @@ std::vector<std::uint64_t> validate(const std::filesystem::path& path, const Mlp
                                      std::to_string(l + 1) + "(" + std::to_string(i) + ", " +
                                      std::to_string(j) + ") is " + std::to_string(W(i, j)) +
                                      "; every number must be finite");
-        for (std::size_t j = 0; j < p.b[l].size(); ++j)
-            if (!std::isfinite(p.b[l](j)))
+        for (std::size_t j = 0; j < b.size(); ++j)
+            if (!std::isfinite(b(j)))
                 refuse(path, "layer " + std::to_string(l + 1) + "'s bias b" +
                                  std::to_string(l + 1) + "(" + std::to_string(j) + ") is " +
-                                 std::to_string(p.b[l](j)) + "; every number must be finite");
+                                 std::to_string(b(j)) + "; every number must be finite");
     }
     return sizes;
 }
 
-std::vector<unsigned char> serialize(const MlpParameters& p,
-                                     const std::vector<std::uint64_t>& sizes) {
+std::vector<unsigned char> serialize(const Contents& p, const std::vector<std::uint64_t>& sizes) {
     const std::string_view name = p.hidden.name;
     std::vector<unsigned char> out(std::begin(magic), std::end(magic));
     out.reserve(file_length(name.size(), sizes));
@@ -197,12 +239,12 @@ std::vector<unsigned char> serialize(const MlpParameters& p,
     for (std::uint64_t n : sizes)
         put_u64(out, n);
     for (std::size_t l = 0; l < p.W.size(); ++l) {
-        const Matrix& W = p.W[l];
+        const Matrix& W = *p.W[l];
         for (std::size_t i = 0; i < W.size1(); ++i)  // row-major, whatever the storage
             for (std::size_t j = 0; j < W.size2(); ++j)
                 put_f64(out, W(i, j));
-        for (std::size_t j = 0; j < p.b[l].size(); ++j)
-            put_f64(out, p.b[l](j));
+        for (std::size_t j = 0; j < p.b[l]->size(); ++j)
+            put_f64(out, (*p.b[l])(j));
     }
     put_u32(out, crc32_of(out.data(), out.size()));
     return out;
@@ -354,7 +396,8 @@ std::vector<unsigned char> read_file(const std::filesystem::path& path) {
 
 }  // namespace
 
-void save_model(const std::filesystem::path& path, const MlpParameters& p) {
+void save_model(const std::filesystem::path& path, const Sequential& network) {
+    const Contents p = contents_of(path, network);
     const std::vector<std::uint64_t> sizes = validate(path, p);
     const std::vector<unsigned char> bytes = serialize(p, sizes);
 
@@ -391,7 +434,7 @@ void save_model(const std::filesystem::path& path, const MlpParameters& p) {
                              errno_text(error) + "; a power failure could bring back the old file");
 }
 
-MlpParameters load_model(const std::filesystem::path& path) {
+Sequential load_model(const std::filesystem::path& path) {
     const std::vector<unsigned char> bytes = read_file(path);
     const std::size_t size = bytes.size();
     const unsigned char* data = bytes.data();
@@ -457,7 +500,8 @@ MlpParameters load_model(const std::filesystem::path& path) {
         damaged(path, "checksum mismatch (stored " + hex(stored) + ", computed " + hex(computed) +
                           "): the file is damaged");
 
-    MlpParameters p{{}, {}, hidden};
+    std::vector<Matrix> weights;
+    std::vector<Vector> biases;
     for (std::size_t l = 1; l < sizes.size(); ++l) {
         const auto rows = static_cast<std::size_t>(sizes[l - 1]);
         const auto cols = static_cast<std::size_t>(sizes[l]);
@@ -477,10 +521,10 @@ MlpParameters load_model(const std::filesystem::path& path) {
                 damaged(path, "bias b" + std::to_string(l) + "(" + std::to_string(j) + ") is " +
                                   std::to_string(b(j)) + "; every number must be finite");
         }
-        p.W.push_back(std::move(W));
-        p.b.push_back(std::move(b));
+        weights.push_back(std::move(W));
+        biases.push_back(std::move(b));
     }
-    return p;
+    return mlp(weights, biases, hidden);
 }
 
 }  // namespace backprop

@@ -1,5 +1,6 @@
 #include "backprop/nn/layers.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -7,6 +8,7 @@
 #include "backprop/core/linalg.hpp"
 #include "backprop/core/products.hpp"
 #include "backprop/core/shape_check.hpp"
+#include "backprop/nn/loss.hpp"
 
 namespace backprop {
 namespace {
@@ -43,34 +45,52 @@ std::string Linear::description() const {
 const Matrix& Linear::forward(const Matrix& X, bool) {
     require_product("Linear::forward", "X", shape_of(X), "W", shape_of(W));
     X_ = &X;
+    //! [linear_forward]
     // Weighted sums: (B, in) x (in, out) -> (B, out), plus the bias on every row.
     ensure_shape(Z_, X.size1(), W.size2());
-    fastest_products().A_B(X, W, Z_);
+    engine->A_B(X, W, Z_);
     if (b)
         for (std::size_t s = 0; s < Z_.size1(); ++s)
             row(Z_, s) += *b;
     return Z_;
+    //! [linear_forward]
 }
 
-Matrix Linear::backward(const Matrix& dJ_dZ) {
+const Matrix& Linear::backward(const Matrix& dJ_dZ, InputGradient input) {
     if (!X_) throw std::logic_error("Linear::backward: called before forward");
     require_same_shape("Linear::backward", "dJ/dZ", dJ_dZ, "Z", Z_);
     //! [linear_backward]
+    // Input: δ W^T, (B, out) x (in, out)^T -> (B, in), through the weights of the forward pass.
+    if (input == InputGradient::compute) {
+        ensure_shape(dJ_dX_, dJ_dZ.size1(), W.size1());
+        engine->A_Bt(dJ_dZ, W, dJ_dX_);
+    } else {
+        dJ_dX_.resize(0, 0, false);
+    }
+    if (fused_learning_rate) return descend_fused(dJ_dZ, *fused_learning_rate);  // chapter 6
     // Weights: X^T δ, (B, in)^T x (B, out) -> (in, out).
     ensure_shape(dJ_dW, W.size1(), W.size2());
-    fastest_products().At_B(*X_, dJ_dZ, dJ_dW);
+    engine->At_B(*X_, dJ_dZ, dJ_dW);
     // Bias: every sample's δ, summed over the batch, (out).
-    if (b) dJ_db = column_sums(dJ_dZ);
-    // Input: δ W^T, (B, out) x (in, out)^T -> (B, in).
-    Matrix dJ_dX(dJ_dZ.size1(), W.size1());
-    fastest_products().A_Bt(dJ_dZ, W, dJ_dX);
-    return dJ_dX;
+    if (b) column_sums(dJ_dZ, *dJ_db);
+    return dJ_dX_;
     //! [linear_backward]
 }
 
+// The fused step: W <- W - α X^T δ as one product that adds into W, (B, in)^T x (B, out) ->
+// (in, out); the gradient is never stored. The bias steps with its (small) gradient.
+const Matrix& Linear::descend_fused(const Matrix& dJ_dZ, double alpha) {
+    engine->add_At_B(-alpha, *X_, dJ_dZ, W);
+    if (b) {
+        column_sums(dJ_dZ, *dJ_db);
+        noalias(*b) -= alpha * *dJ_db;
+    }
+    return dJ_dX_;
+}
+
 std::vector<ParameterView> Linear::parameters() {
-    std::vector<ParameterView> views{{"W", span_of(W), span_of(dJ_dW)}};
-    if (b) views.push_back({"b", span_of(*b), span_of(*dJ_db)});
+    std::vector<ParameterView> views{{"W", span_of(W), span_of(dJ_dW), true}};
+    if (b) views.push_back({"b", span_of(*b), span_of(*dJ_db), false});
     return views;
 }
 
@@ -87,21 +107,63 @@ std::string ActivationLayer::description() const {
 
 const Matrix& ActivationLayer::forward(const Matrix& Z, bool) {
     ensure_shape(A_, Z.size1(), Z.size2());
-    f.f_many(Z.data().data(), A_.data().data(), Z.data().size());
+    if (one_at_a_time)
+        std::transform(Z.data().begin(), Z.data().end(), A_.data().begin(), f.f);
+    else
+        f.f_many(Z.data().data(), A_.data().data(), Z.data().size());
     return A_;
 }
 
 // f'(Z) from the kept output A = f(Z).
-Matrix ActivationLayer::backward(const Matrix& dJ_dA) {
+const Matrix& ActivationLayer::backward(const Matrix& dJ_dA, InputGradient input) {
     if (A_.size1() == 0) throw std::logic_error("ActivationLayer::backward: called before forward");
     require_same_shape("ActivationLayer::backward", "dJ/dA", dJ_dA, "A", A_);
+    if (input == InputGradient::skip) {
+        dJ_dZ_.resize(0, 0, false);
+        return dJ_dZ_;
+    }
     //! [activation_backward]
     // δ = ∂J/∂Z = ∂J/∂A ⊙ f'(Z), elementwise, with f'(Z) from the kept A = f(Z).
-    Matrix dJ_dZ(dJ_dA.size1(), dJ_dA.size2());
-    for (std::size_t i = 0; i < dJ_dZ.data().size(); ++i)
-        dJ_dZ.data()[i] = dJ_dA.data()[i] * f.df_from_f(A_.data()[i]);
-    return dJ_dZ;
+    ensure_shape(dJ_dZ_, dJ_dA.size1(), dJ_dA.size2());
+    for (std::size_t i = 0; i < dJ_dZ_.data().size(); ++i)
+        dJ_dZ_.data()[i] = dJ_dA.data()[i] * f.df_from_f(A_.data()[i]);
+    return dJ_dZ_;
     //! [activation_backward]
+}
+
+Matrix ActivationLayer::derivative() const {
+    if (A_.size1() == 0)
+        throw std::logic_error("ActivationLayer::derivative: called before forward");
+    Matrix df(A_.size1(), A_.size2());
+    for (std::size_t i = 0; i < df.data().size(); ++i)
+        df.data()[i] = f.df_from_f(A_.data()[i]);
+    return df;
+}
+
+// ---- Softmax --------------------------------------------------------------------------------
+
+const Matrix& Softmax::forward(const Matrix& Z, bool) {
+    A_ = softmax(Z);
+    return A_;
+}
+
+const Matrix& Softmax::backward(const Matrix& dJ_dA, InputGradient input) {
+    if (A_.size1() == 0) throw std::logic_error("Softmax::backward: called before forward");
+    require_same_shape("Softmax::backward", "dJ/dA", dJ_dA, "A", A_);
+    if (input == InputGradient::skip) {
+        dJ_dZ_.resize(0, 0, false);
+        return dJ_dZ_;
+    }
+    // Per sample: δ_k = a_k (g_k − Σ_j g_j a_j), the Jacobian a_k (δ_kj − a_j) applied to g.
+    ensure_shape(dJ_dZ_, A_.size1(), A_.size2());
+    for (std::size_t s = 0; s < A_.size1(); ++s) {
+        double g_dot_a = 0.0;
+        for (std::size_t j = 0; j < A_.size2(); ++j)
+            g_dot_a += dJ_dA(s, j) * A_(s, j);
+        for (std::size_t k = 0; k < A_.size2(); ++k)
+            dJ_dZ_(s, k) = A_(s, k) * (dJ_dA(s, k) - g_dot_a);
+    }
+    return dJ_dZ_;
 }
 
 // ---- BatchNorm ----------------------------------------------------------------------------
@@ -158,7 +220,7 @@ const Matrix& BatchNorm::forward(const Matrix& X, bool training) {
     return Y_;
 }
 
-Matrix BatchNorm::backward(const Matrix& dJ_dY) {
+const Matrix& BatchNorm::backward(const Matrix& dJ_dY, InputGradient input) {
     require_same_shape("BatchNorm::backward", "dJ/dY", dJ_dY, "Y", Y_);
     // The gradient below differentiates through the batch's own statistics.
     if (!last_forward_in_training_)
@@ -166,7 +228,10 @@ Matrix BatchNorm::backward(const Matrix& dJ_dY) {
             "BatchNorm::backward: the last forward was not in training mode; backward needs "
             "the batch statistics of a training forward");
     const std::size_t B = dJ_dY.size1(), n = dJ_dY.size2();
-    Matrix dJ_dX(B, n);
+    if (input == InputGradient::compute)
+        ensure_shape(dJ_dX_, B, n);
+    else
+        dJ_dX_.resize(0, 0, false);
     for (std::size_t j = 0; j < n; ++j) {
         double sum_g = 0.0, sum_g_xhat = 0.0;
         for (std::size_t s = 0; s < B; ++s) {
@@ -175,16 +240,17 @@ Matrix BatchNorm::backward(const Matrix& dJ_dY) {
         }
         dJ_dbeta(j) = sum_g;
         dJ_dgamma(j) = sum_g_xhat;
+        if (input == InputGradient::skip) continue;
         const double scale = gamma(j) * inv_std_(j) / double(B);
         for (std::size_t s = 0; s < B; ++s)
-            dJ_dX(s, j) = scale * (double(B) * dJ_dY(s, j) - sum_g - x_hat_(s, j) * sum_g_xhat);
+            dJ_dX_(s, j) = scale * (double(B) * dJ_dY(s, j) - sum_g - x_hat_(s, j) * sum_g_xhat);
     }
-    return dJ_dX;
+    return dJ_dX_;
 }
 
 std::vector<ParameterView> BatchNorm::parameters() {
-    return {{"gamma", span_of(gamma), span_of(dJ_dgamma)},
-            {"beta", span_of(beta), span_of(dJ_dbeta)}};
+    return {{"gamma", span_of(gamma), span_of(dJ_dgamma), false},
+            {"beta", span_of(beta), span_of(dJ_dbeta), false}};
 }
 
 std::span<const double> BatchNorm::shift_gradient() const {
@@ -236,13 +302,14 @@ const Matrix& Sequential::forward(const Matrix& X, bool training) {
 }
 
 //! [sequential_backward]
-Matrix Sequential::backward(const Matrix& dJ_dY) {
+const Matrix& Sequential::backward(const Matrix& dJ_dY, InputGradient input) {
     // From the output back: each layer turns the gradient of its output into that of its
-    // input, storing the gradients of its own parameters on the way.
-    Matrix g = dJ_dY;
+    // input, storing the gradients of its own parameters on the way. The first layer's
+    // input is the network's.
+    const Matrix* g = &dJ_dY;
     for (std::size_t i = layers.size(); i-- > 0;)
-        g = layers[i]->backward(g);
-    return g;
+        g = &layers[i]->backward(*g, i == 0 ? input : InputGradient::compute);
+    return *g;
 }
 //! [sequential_backward]
 
@@ -254,14 +321,10 @@ std::vector<ParameterView> Sequential::parameters() {
     return all;
 }
 
-//! [sgd_step]
-void Sequential::sgd_step(double learning_rate) {
-    // θ ← θ − α ∂J/∂θ, for every entry of every parameter.
-    for (ParameterView& p : parameters())
-        for (std::size_t i = 0; i < p.value.size(); ++i)
-            p.value[i] -= learning_rate * p.gradient[i];
+void Sequential::use_engine(const Products& engine) {
+    for (auto& layer : layers)
+        layer->use_engine(engine);
 }
-//! [sgd_step]
 
 // ---- Residual -------------------------------------------------------------------------------
 
@@ -281,8 +344,14 @@ const Matrix& Residual::forward(const Matrix& X, bool training) {
     return Y_;
 }
 
-Matrix Residual::backward(const Matrix& dJ_dY) {
-    return dJ_dY + block.backward(dJ_dY);  // the skip path adds dJ/dY itself
+const Matrix& Residual::backward(const Matrix& dJ_dY, InputGradient input) {
+    const Matrix& dJ_dX_through_F = block.backward(dJ_dY, input);
+    if (input == InputGradient::skip) {
+        dJ_dX_.resize(0, 0, false);
+        return dJ_dX_;
+    }
+    dJ_dX_ = dJ_dY + dJ_dX_through_F;  // the skip path adds dJ/dY itself
+    return dJ_dX_;
 }
 
 std::vector<ParameterView> Residual::parameters() {

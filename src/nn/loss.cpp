@@ -48,7 +48,10 @@ double mse(const Matrix& Y, const Matrix& T) {
 
 Matrix mse_gradient(const Matrix& Y, const Matrix& T) {
     require_same_shape("mse_gradient", "Y", Y, "T", T);
+    //! [mse_gradient]
+    // ∂J/∂Y = (Y − T)/B: the article's y − t, averaged over the batch.
     return (Y - T) / batch_size(Y);
+    //! [mse_gradient]
 }
 
 double binary_cross_entropy(const Matrix& Y, const Matrix& T) {
@@ -69,6 +72,18 @@ Matrix binary_cross_entropy_gradient(const Matrix& Y, const Matrix& T) {
         for (std::size_t k = 0; k < Y.size2(); ++k) {
             const double y = Y(i, k), t = T(i, k);
             G(i, k) = (y - t) / (y * (1.0 - y)) / batch_size(Y);
+        }
+    return G;
+}
+
+Matrix categorical_cross_entropy_gradient(const Matrix& Y, const Matrix& T) {
+    require_same_shape("categorical_cross_entropy_gradient", "Y", Y, "T", T);
+    // ∂J/∂y_k = −t_k / y_k per sample, over B; where t_k = 0 the term t_k ln y_k is absent.
+    Matrix G(Y.size1(), Y.size2());
+    for (std::size_t i = 0; i < Y.size1(); ++i)
+        for (std::size_t k = 0; k < Y.size2(); ++k) {
+            const double y = Y(i, k), t = T(i, k);
+            G(i, k) = t == 0 ? 0.0 : -t / y / batch_size(Y);
         }
     return G;
 }

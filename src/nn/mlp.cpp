@@ -1,88 +1,59 @@
 #include "backprop/nn/mlp.hpp"
 
-#include <cmath>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include <boost/random/mersenne_twister.hpp>
-#include <boost/random/normal_distribution.hpp>
-#include <boost/random/uniform_real_distribution.hpp>
 
-#include "backprop/nn/loss.hpp"
+#include "backprop/core/shape_check.hpp"
 
 namespace backprop {
 
-MlpParameters MlpParameters::random(const std::vector<std::size_t>& sizes, Activation hidden,
-                                    std::uint64_t seed, Init init) {
+Sequential mlp(const std::vector<std::size_t>& sizes, const Activation& hidden, std::uint64_t seed,
+               Init init) {
     if (sizes.size() < 2)
-        throw std::invalid_argument("MlpParameters::random: needs at least two layer sizes, got " +
+        throw std::invalid_argument("mlp: needs at least two layer sizes, got " +
                                     std::to_string(sizes.size()));
+    for (std::size_t l = 0; l < sizes.size(); ++l)
+        if (sizes[l] == 0)
+            throw std::invalid_argument("mlp: layer size " + std::to_string(l) + " is 0");
     boost::random::mt19937_64 generator(seed);
-    MlpParameters p{{}, {}, hidden};
+    std::vector<Matrix> W;
+    std::vector<Vector> b;
     for (std::size_t l = 1; l < sizes.size(); ++l) {
-        const double fan_in = static_cast<double>(sizes[l - 1]);
-        const double fan_out = static_cast<double>(sizes[l]);
-        Matrix W(sizes[l - 1], sizes[l]);
-        if (init == Init::he) {
-            boost::random::normal_distribution<double> normal(0.0, std::sqrt(2.0 / fan_in));
-            for (double& w : W.data())
-                w = normal(generator);
-        } else {
-            const double limit = std::sqrt(6.0 / (fan_in + fan_out));
-            boost::random::uniform_real_distribution<double> uniform(-limit, limit);
-            for (double& w : W.data())
-                w = uniform(generator);
-        }
-        p.W.push_back(std::move(W));
-        p.b.emplace_back(sizes[l], 0.0);
+        W.push_back(random_weights(sizes[l - 1], sizes[l], init, generator));
+        b.emplace_back(sizes[l], 0.0);
     }
-    return p;
+    return mlp(W, b, hidden);
 }
 
-std::vector<std::size_t> MlpParameters::sizes() const {
+Sequential mlp(const std::vector<Matrix>& W, const std::vector<Vector>& b,
+               const Activation& hidden) {
+    if (W.empty() || W.size() != b.size())
+        throw std::invalid_argument("mlp: " + std::to_string(W.size()) + " weight matrices and " +
+                                    std::to_string(b.size()) + " bias vectors");
+    std::vector<std::unique_ptr<Layer>> layers;
+    for (std::size_t l = 0; l < W.size(); ++l) {
+        if (b[l].size() != W[l].size2())
+            throw std::invalid_argument("mlp: b" + std::to_string(l + 1) + " has " +
+                                        std::to_string(b[l].size()) + " entries but W" +
+                                        std::to_string(l + 1) + " (" + to_string(shape_of(W[l])) +
+                                        ") has " + std::to_string(W[l].size2()) + " columns");
+        if (l > 0) layers.push_back(std::make_unique<ActivationLayer>(hidden));
+        layers.push_back(std::make_unique<Linear>(W[l], b[l]));  // checks b against W
+    }
+    return Sequential(std::move(layers));  // checks that the layers fit one another
+}
+
+std::vector<std::size_t> layer_sizes(const Sequential& network) {
     std::vector<std::size_t> sizes;
-    if (W.empty()) return sizes;
-    sizes.push_back(W.front().size1());
-    for (const Matrix& w : W)
-        sizes.push_back(w.size2());
+    for (const auto& layer : network.layers)
+        if (const auto* linear = dynamic_cast<const Linear*>(layer.get())) {
+            if (sizes.empty()) sizes.push_back(linear->W.size1());
+            sizes.push_back(linear->W.size2());
+        }
     return sizes;
-}
-
-double MlpStep::step(MlpParameters& p, const Matrix& X, const Matrix& T, double learning_rate) {
-    const double J = softmax_cross_entropy(forward(p, X), T);
-    const MlpGradients& g = backward(p, T);
-    // theta <- theta - alpha dJ/dtheta, one plain loop per parameter (it vectorizes).
-    const auto descend = [&](auto& theta, const auto& gradient) {
-        double* t = theta.data().data();
-        const double* d = gradient.data().data();
-        for (std::size_t i = 0, n = theta.data().size(); i < n; ++i)
-            t[i] -= learning_rate * d[i];
-    };
-    for (std::size_t l = 0; l < p.W.size(); ++l) {
-        descend(p.W[l], g.dJ_dW[l]);
-        descend(p.b[l], g.dJ_db[l]);
-    }
-    return J;
-}
-
-std::unique_ptr<MlpStep> make_step(std::string_view name) {
-    if (name == "naive") return make_naive_step();
-    try {
-        return make_vectorized_step(products_named(name));
-    } catch (const std::invalid_argument&) {
-        std::string valid;
-        for (std::string_view n : step_names())
-            valid += (valid.empty() ? "" : ", ") + std::string(n);
-        throw std::invalid_argument("unknown implementation '" + std::string(name) +
-                                    "'; this build has: " + valid);
-    }
-}
-
-std::vector<std::string_view> step_names() {
-    std::vector<std::string_view> names{"naive"};
-    for (const Products& p : available_products())
-        names.push_back(p.name);
-    return names;
 }
 
 namespace {

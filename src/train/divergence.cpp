@@ -44,15 +44,6 @@ void require_finite_loss(double loss, const TrainingPosition& at) {
                               hint(at));
 }
 
-void require_finite_gradients(const MlpGradients& g, const TrainingPosition& at) {
-    for (std::size_t l = 0; l < g.dJ_dW.size(); ++l) {
-        const std::string layer = "layer " + std::to_string(l + 1) + "'s ";
-        if (const double* x = first_non_finite(g.dJ_dW[l].data()))
-            fail(at, layer + "weights W", *x);
-        if (const double* x = first_non_finite(g.dJ_db[l].data())) fail(at, layer + "bias b", *x);
-    }
-}
-
 void require_finite_gradients(const Sequential& network, const TrainingPosition& at) {
     for (std::size_t l = 0; l < network.layers.size(); ++l) {
         Layer& layer = *network.layers[l];

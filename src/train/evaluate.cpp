@@ -13,7 +13,7 @@ std::size_t predicted_class(const Matrix& logits, std::size_t s) {
     return static_cast<std::size_t>(std::max_element(row.begin(), row.end()) - row.begin());
 }
 
-Evaluation evaluate(MlpStep& step, const MlpParameters& p, const Dataset& data, std::size_t batch) {
+Evaluation evaluate(Sequential& network, const Dataset& data, std::size_t batch) {
     if (batch == 0) throw std::invalid_argument("evaluate: the batch size must be at least 1");
     Evaluation result;
     result.confusion.assign(data.classes, std::vector<std::size_t>(data.classes, 0));
@@ -27,7 +27,7 @@ Evaluation evaluate(MlpStep& step, const MlpParameters& p, const Dataset& data, 
         indices.resize(end - start);
         std::iota(indices.begin(), indices.end(), start);
         fill_batch(data, indices, X, T);
-        const Matrix& logits = step.forward(p, X);
+        const Matrix& logits = network.forward(X, false);
         loss_sum += softmax_cross_entropy(logits, T) * static_cast<double>(end - start);
         for (std::size_t s = 0; s < logits.size1(); ++s) {
             const std::size_t predicted = predicted_class(logits, s);

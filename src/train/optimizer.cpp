@@ -5,63 +5,81 @@
 #include <stdexcept>
 #include <string>
 
-#include "backprop/core/shape_check.hpp"
-
 namespace backprop {
 
-SgdMomentum::SgdMomentum(double momentum, double weight_decay)
-    : momentum_(momentum), weight_decay_(weight_decay) {
+Sgd::Sgd(double momentum, double weight_decay) : momentum_(momentum), weight_decay_(weight_decay) {
     if (!(momentum >= 0.0 && momentum < 1.0))
-        throw std::invalid_argument("SgdMomentum: momentum " + std::to_string(momentum) +
+        throw std::invalid_argument("Sgd: momentum " + std::to_string(momentum) +
                                     " is not in [0, 1)");
     if (!(weight_decay >= 0.0))
-        throw std::invalid_argument("SgdMomentum: weight decay " + std::to_string(weight_decay) +
+        throw std::invalid_argument("Sgd: weight decay " + std::to_string(weight_decay) +
                                     " is negative");
 }
 
-void SgdMomentum::step(MlpParameters& p, const MlpGradients& g, double learning_rate) {
-    const std::size_t L = p.W.size();
-    if (g.dJ_dW.size() != L || g.dJ_db.size() != L)
-        throw std::invalid_argument("SgdMomentum::step: gradients for " +
-                                    std::to_string(g.dJ_dW.size()) + " layers, parameters for " +
-                                    std::to_string(L));
-    for (std::size_t l = 0; l < L; ++l) {
-        require_same_shape("SgdMomentum::step", "dJ/dW", g.dJ_dW[l], "W", p.W[l]);
-        if (g.dJ_db[l].size() != p.b[l].size())
-            throw std::invalid_argument("SgdMomentum::step: dJ/db of layer " +
-                                        std::to_string(l + 1) + " has " +
-                                        std::to_string(g.dJ_db[l].size()) + " entries, b has " +
-                                        std::to_string(p.b[l].size()));
-    }
-    if (velocity_W_.empty())
-        for (std::size_t l = 0; l < L; ++l) {
-            velocity_W_.emplace_back(p.W[l].size1(), p.W[l].size2(), 0.0);
-            velocity_b_.emplace_back(p.b[l].size(), 0.0);
-        }
+void Sgd::step(Sequential& network, double learning_rate) {
+    update(network.parameters(), learning_rate);
+}
+
+void Sgd::update(const std::vector<ParameterView>& parameters, double learning_rate) {
+    if (momentum_ > 0.0 && velocity_.empty())
+        for (const ParameterView& p : parameters)
+            velocity_.emplace_back(p.value.size(), 0.0);
     // The velocities belong to the model of the first step; another model needs its own.
-    if (velocity_W_.size() != L)
-        throw std::invalid_argument(
-            "SgdMomentum::step: the velocities are for " + std::to_string(velocity_W_.size()) +
-            " layers, the parameters have " + std::to_string(L) + " (one optimizer per model)");
-    for (std::size_t l = 0; l < L; ++l)
-        require_same_shape("SgdMomentum::step", "velocity of W", velocity_W_[l], "W", p.W[l]);
-    // v <- mu v - eta (g + lambda W);  theta <- theta + v, as plain loops (they vectorize).
-    for (std::size_t l = 0; l < L; ++l) {
-        double* W = p.W[l].data().data();
-        double* v = velocity_W_[l].data().data();
-        const double* dW = g.dJ_dW[l].data().data();
-        for (std::size_t i = 0, n = p.W[l].data().size(); i < n; ++i) {
-            v[i] = momentum_ * v[i] - learning_rate * (dW[i] + weight_decay_ * W[i]);
-            W[i] += v[i];
+    if (momentum_ > 0.0) {
+        bool fits = velocity_.size() == parameters.size();
+        for (std::size_t k = 0; fits && k < parameters.size(); ++k)
+            fits = velocity_[k].size() == parameters[k].value.size();
+        if (!fits)
+            throw std::invalid_argument(
+                "Sgd::step: the velocities were made for another model (one optimizer per "
+                "model)");
+    }
+    //! [sgd_step]
+    // θ ← θ − η (∂J/∂θ + λθ), or with momentum v ← μv − η (∂J/∂θ + λθ), θ ← θ + v,
+    // for every entry of every parameter (λ = 0 where a parameter does not decay).
+    for (std::size_t k = 0; k < parameters.size(); ++k) {
+        const ParameterView& p = parameters[k];
+        const double lambda = p.decays ? weight_decay_ : 0.0;
+        if (momentum_ == 0.0) {
+            for (std::size_t i = 0; i < p.value.size(); ++i)
+                p.value[i] -= learning_rate * (p.gradient[i] + lambda * p.value[i]);
+            continue;
         }
-        double* b = p.b[l].data().data();
-        double* u = velocity_b_[l].data().data();
-        const double* db = g.dJ_db[l].data().data();
-        for (std::size_t j = 0, n = p.b[l].size(); j < n; ++j) {
-            u[j] = momentum_ * u[j] - learning_rate * db[j];
-            b[j] += u[j];
+        std::vector<double>& v = velocity_[k];
+        for (std::size_t i = 0; i < p.value.size(); ++i) {
+            v[i] = momentum_ * v[i] - learning_rate * (p.gradient[i] + lambda * p.value[i]);
+            p.value[i] += v[i];
         }
     }
+    //! [sgd_step]
+}
+
+void Sgd::backward_and_step(Sequential& network, const Matrix& dJ_dY, double learning_rate) {
+    if (momentum_ > 0.0 || weight_decay_ > 0.0) {
+        network.backward(dJ_dY);
+        step(network, learning_rate);
+        return;
+    }
+    // The Linear layers descend inside their backward pass; the others' parameters (if any)
+    // step afterwards from the gradients they store.
+    struct Fused {  // sets the layers' learning rate for this pass only, whatever happens
+        std::vector<Linear*> layers;
+        ~Fused() {
+            for (Linear* linear : layers)
+                linear->fused_learning_rate.reset();
+        }
+    } fused;
+    std::vector<ParameterView> others;
+    for (auto& layer : network.layers)
+        if (auto* linear = dynamic_cast<Linear*>(layer.get())) {
+            linear->fused_learning_rate = learning_rate;
+            fused.layers.push_back(linear);
+        } else {
+            for (const ParameterView& p : layer->parameters())
+                others.push_back(p);
+        }
+    network.backward(dJ_dY);
+    update(others, learning_rate);
 }
 
 Schedule schedule_named(std::string_view name) {

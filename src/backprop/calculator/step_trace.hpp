@@ -77,7 +77,11 @@ struct StepTrace {
     const Matrix& y() const { return layers.back().a; }
 };
 
-/// Computes one training step of \p network.
+/// One training step of \p network, taken by the library itself: the network of its layers
+/// (a Linear map, then an ActivationLayer or a Softmax, for each; products by uBLAS
+/// axpy_prod), its forward pass, the loss and \f$\partial J/\partial y\f$ of loss.hpp, each
+/// layer's own backward pass from the output back, and the update of Sgd. Every value is read
+/// from those; the trace only records them.
 /// \throws DescriptionError if the loss is not defined at the outputs: binary
 ///   cross-entropy with an output not strictly between 0 and 1 (a sigmoid that rounds to 0
 ///   or 1 in double precision, or an output layer that is not a sigmoid), categorical

@@ -5,6 +5,8 @@
 /// gradient) and \f$AB^T\f$ (the error sent back). These products are nearly all the work
 /// of training, and how they are computed decides the speed:
 ///
+/// - `naive`: the article's loops, one sample and one neuron at a time,
+///   \f$z_j = \sum_i x_i W_{ij}\f$ written out: the reference the others are measured against;
 /// - `ublas_prod`: `noalias(C) = prod(A, B)`, uBLAS's expression template, which evaluates
 ///   each entry of C as its own dot product;
 /// - `ublas_axpy`: `axpy_prod(A, B, C)`, uBLAS's row-by-row update, streaming through memory
@@ -39,8 +41,8 @@ struct Products {
     void (*add_At_B)(double alpha, const Matrix& A, const Matrix& B, Matrix& C);
 };
 
-/// The engines this build has, slowest first: `ublas_prod`, `ublas_axpy`, then `openblas`
-/// and `eigen` where the build found them.
+/// The engines this build has, slowest first: `naive`, `ublas_prod`, `ublas_axpy`, then
+/// `openblas` and `eigen` where the build found them.
 const std::vector<Products>& available_products();
 
 /// The engine called \p name.

@@ -16,8 +16,10 @@
 /// | …      | …    | for each layer l = 1 … L: \f$W^l\f$ (\f$n_{l-1} n_l\f$ numbers, row-major), then \f$b^l\f$ (\f$n_l\f$ numbers) |
 /// | end − 4 | 4   | CRC-32 (zlib's) of every byte before it |
 ///
-/// The output layer is linear (its logits feed softmax with cross-entropy), as MlpParameters
-/// describes. save_model() writes a temporary file in the same directory, flushes it to the
+/// The model is an MLP as mlp.hpp builds it: Linear layers with biases, the hidden activation
+/// between each two, and a linear output layer (its logits feed softmax with cross-entropy).
+/// A network with one Linear layer and no activation is stored with the name `identity`.
+/// save_model() writes a temporary file in the same directory, flushes it to the
 /// disk, and only then renames it over the destination: a crash at any moment leaves either
 /// the old file or the new one, never a mixture. load_model() checks the magic, the version,
 /// the sizes against the file's length, and the checksum before it returns anything.
@@ -28,6 +30,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "backprop/nn/layers.hpp"
 #include "backprop/nn/mlp.hpp"
 
 namespace backprop {
@@ -42,13 +45,14 @@ class ModelFileError : public std::runtime_error {
 /// The current format version.
 inline constexpr std::uint32_t model_file_version = 1;
 
-/// Writes \p p to \p path atomically.
-/// \throws ModelFileError if it cannot: the destination is then unchanged, unless the message
-///   begins "saved, but" (the new file is in place; only flushing its directory failed).
-void save_model(const std::filesystem::path& path, const MlpParameters& p);
+/// Writes \p network to \p path atomically.
+/// \throws ModelFileError if it cannot, or \p network is not an MLP (naming the layer): the
+///   destination is then unchanged, unless the message begins "saved, but" (the new file is
+///   in place; only flushing its directory failed).
+void save_model(const std::filesystem::path& path, const Sequential& network);
 
-/// Reads a model written by save_model().
+/// Reads a model written by save_model(): the MLP it holds.
 /// \throws ModelFileError naming \p path and what is wrong.
-MlpParameters load_model(const std::filesystem::path& path);
+Sequential load_model(const std::filesystem::path& path);
 
 }  // namespace backprop

@@ -17,7 +17,13 @@
 /// A layer maps a mini-batch `(B, in) -> (B, out)`. Its backward pass takes
 /// \f$\partial J/\partial Y\f$ `(B, out)`, stores the gradients of its own parameters, and
 /// returns \f$\partial J/\partial X\f$ `(B, in)` for the layer before. Gradients are fresh
-/// values each call, never accumulated.
+/// values each call, never accumulated. Every layer keeps its outputs and gradients in
+/// buffers of its own, reused from one mini-batch to the next, so a training loop allocates
+/// nothing.
+///
+/// How a Linear layer computes its three products is its **engine** (products.hpp): the
+/// article's per-sample, per-neuron loops, uBLAS, OpenBLAS or Eigen. Chapter 6 times one
+/// network under each; every other chapter uses the fastest.
 #pragma once
 
 #include <concepts>
@@ -32,6 +38,7 @@
 
 #include "backprop/core/activation.hpp"
 #include "backprop/core/matrix.hpp"
+#include "backprop/core/products.hpp"
 
 namespace backprop {
 
@@ -40,6 +47,15 @@ struct ParameterView {
     std::string name;                  ///< e.g. `"W"`, `"gamma"`
     std::span<double> value;           ///< the parameter's entries
     std::span<const double> gradient;  ///< \f$\partial J/\partial\f$ each entry, after backward
+    bool decays = false;  ///< whether weight decay pulls it towards 0 (weights: yes; shifts: no)
+};
+
+/// Whether a backward pass computes \f$\partial J/\partial X\f$. A network's first layer
+/// need not: its input is the data, and for a Linear layer the skipped product is the
+/// largest of the pass.
+enum class InputGradient {
+    compute,  ///< compute and return it
+    skip,     ///< return an empty matrix
 };
 
 /// A step of a network: forward and backward for a mini-batch.
@@ -60,10 +76,14 @@ class Layer {
     /// What the last forward returned, `(B, out)`; empty before the first.
     virtual const Matrix& output() const = 0;
     /// Given \f$\partial J/\partial Y\f$ for the last forward, stores the parameter gradients
-    /// and returns \f$\partial J/\partial X\f$.
-    virtual Matrix backward(const Matrix& dJ_dY) = 0;
+    /// and returns \f$\partial J/\partial X\f$ (empty if \p input says skip), valid until the
+    /// next backward.
+    virtual const Matrix& backward(const Matrix& dJ_dY,
+                                   InputGradient input = InputGradient::compute) = 0;
     /// The layer's parameters with their gradients (none for an activation).
     virtual std::vector<ParameterView> parameters() { return {}; }
+    /// Computes the layer's matrix products with \p engine from now on (where it has any).
+    virtual void use_engine(const Products& engine) { static_cast<void>(engine); }
     /// The gradient of the layer's additive shift, b of a Linear layer or \f$\beta\f$ of a
     /// BatchNorm, whose size Nielsen uses as a layer's speed of learning; empty if none.
     virtual std::span<const double> shift_gradient() const { return {}; }
@@ -79,6 +99,11 @@ class Layer {
 ///     \frac{\partial J}{\partial X} = \delta\, W^T. \f]
 /// The batch average is already inside \f$\delta\f$ (see loss.hpp), so the parameter
 /// gradients are sums over the rows, not means.
+///
+/// The products are the engine's, the fastest this build has unless use_engine() says
+/// otherwise. With fused_learning_rate set, backward also takes a plain gradient-descent step
+/// inside the weight-gradient product, \f$W \leftarrow W - \alpha X^T\delta\f$ in one GEMM,
+/// so that \f$\partial J/\partial W\f$ is never written out and read back (see Sgd).
 class Linear : public Layer {
   public:
     /// A layer without bias, as in the article.
@@ -95,18 +120,26 @@ class Linear : public Layer {
     const Matrix& output() const override { return Z_; }
     /// \throws std::logic_error before any forward; std::invalid_argument if \p dJ_dZ is not
     ///   shaped like the last forward's output.
-    Matrix backward(const Matrix& dJ_dZ) override;
+    const Matrix& backward(const Matrix& dJ_dZ,
+                           InputGradient input = InputGradient::compute) override;
     std::vector<ParameterView> parameters() override;
     std::span<const double> shift_gradient() const override;
+    void use_engine(const Products& engine_) override { engine = &engine_; }
 
     Matrix W;                     ///< weights `(in, out)`
     std::optional<Vector> b;      ///< bias `(out)`, if the layer has one
     Matrix dJ_dW;                 ///< \f$\partial J/\partial W\f$ after backward; zero before
     std::optional<Vector> dJ_db;  ///< \f$\partial J/\partial b\f$, likewise, with a bias
+    const Products* engine = &fastest_products();  ///< computes the three products
+    /// When set to \f$\alpha\f$, backward steps \f$W \leftarrow W - \alpha\,\partial
+    /// J/\partial W\f$ and \f$b \leftarrow b - \alpha\,\partial J/\partial b\f$ itself, the
+    /// first inside the product, and dJ_dW keeps its old value. Set by Sgd for one pass.
+    std::optional<double> fused_learning_rate;
 
   private:
+    const Matrix& descend_fused(const Matrix& dJ_dZ, double alpha);
     const Matrix* X_ = nullptr;
-    Matrix Z_;
+    Matrix Z_, dJ_dX_;
 };
 
 /// \f$A = f(Z)\f$ elementwise, with \f$\partial J/\partial Z = \partial J/\partial A \odot
@@ -120,12 +153,40 @@ class ActivationLayer : public Layer {
     const Matrix& output() const override { return A_; }
     /// \throws std::logic_error before any forward; std::invalid_argument if \p dJ_dA is not
     ///   shaped like the last forward's output.
-    Matrix backward(const Matrix& dJ_dA) override;
+    const Matrix& backward(const Matrix& dJ_dA,
+                           InputGradient input = InputGradient::compute) override;
+    /// \f$f'(Z)\f$ for the last forward, `(B, n)`, from its output \f$A = f(Z)\f$: the factor
+    /// backward multiplies by. \throws std::logic_error before any forward.
+    Matrix derivative() const;
 
     Activation f;  ///< the activation
+    /// Whether forward evaluates \p f one value at a time with its scalar function, the
+    /// plain libm result on every machine (the calculator's numbers), instead of the faster
+    /// f_many, whose vector instructions may differ in the last bit.
+    bool one_at_a_time = false;
 
   private:
-    Matrix A_;
+    Matrix A_, dJ_dZ_;
+};
+
+/// Softmax of each row, \f$a_k = e^{z_k}/\sum_j e^{z_j}\f$, as a layer of its own, so that it
+/// works with any loss. Its backward pass uses the Jacobian \f$\partial a_k/\partial z_j =
+/// a_k(\delta_{kj} - a_j)\f$: per sample, with \f$g = \partial J/\partial a\f$,
+/// \f[ \delta_k = a_k \Bigl(g_k - \sum_j g_j a_j\Bigr). \f]
+/// (With cross-entropy the two together simplify to \f$a - t\f$, which
+/// softmax_cross_entropy_gradient() computes directly from the logits.)
+class Softmax : public Layer {
+  public:
+    std::string description() const override { return "softmax"; }
+    const Matrix& forward(const Matrix& Z, bool training) override;
+    const Matrix& output() const override { return A_; }
+    /// \throws std::logic_error before any forward; std::invalid_argument if \p dJ_dA is not
+    ///   shaped like the last forward's output.
+    const Matrix& backward(const Matrix& dJ_dA,
+                           InputGradient input = InputGradient::compute) override;
+
+  private:
+    Matrix A_, dJ_dZ_;
 };
 
 /// Batch normalization (Ioffe and Szegedy, 2015): each feature j is standardised over the
@@ -149,7 +210,8 @@ class BatchNorm : public Layer {
     const Matrix& forward(const Matrix& X, bool training) override;
     const Matrix& output() const override { return Y_; }
     /// \throws std::logic_error unless the last forward was in training mode.
-    Matrix backward(const Matrix& dJ_dY) override;
+    const Matrix& backward(const Matrix& dJ_dY,
+                           InputGradient input = InputGradient::compute) override;
     std::vector<ParameterView> parameters() override;
     std::span<const double> shift_gradient() const override;
 
@@ -163,7 +225,7 @@ class BatchNorm : public Layer {
   private:
     double epsilon_, momentum_;
     bool last_forward_in_training_ = false;
-    Matrix x_hat_, Y_;
+    Matrix x_hat_, Y_, dJ_dX_;
     Vector inv_std_;
 };
 
@@ -196,13 +258,14 @@ class Sequential {
     /// Not for a temporary: backward reads the input of the last forward.
     const Matrix& forward(Matrix&& X, bool training = true) = delete;
     /// Backward through every layer, from \f$\partial J/\partial Y\f$ `(B, out)`: every
-    /// layer stores the gradients of its parameters. Returns \f$\partial J/\partial X\f$.
-    Matrix backward(const Matrix& dJ_dY);
+    /// layer stores the gradients of its parameters. Training needs no gradient of the data,
+    /// so by default the first layer skips it and the result is empty; with
+    /// InputGradient::compute it is \f$\partial J/\partial X\f$ `(B, in)`.
+    const Matrix& backward(const Matrix& dJ_dY, InputGradient input = InputGradient::skip);
     /// Every layer's parameters, input side first.
     std::vector<ParameterView> parameters();
-    /// \f$\theta \leftarrow \theta - \alpha\,\partial J/\partial\theta\f$ for every parameter:
-    /// plain gradient descent, with the gradients of the last backward.
-    void sgd_step(double learning_rate);
+    /// Every Linear layer computes its products with \p engine from now on.
+    void use_engine(const Products& engine);
 
     /// Layer \p i (0-based) as the kind of layer it is, e.g. `layer<Linear>(0).W`.
     /// \throws std::invalid_argument if there is no layer \p i or it is not an \p L.
@@ -244,14 +307,16 @@ class Residual : public Layer {
     std::optional<std::size_t> inputs() const override { return block.inputs(); }
     const Matrix& forward(const Matrix& X, bool training) override;
     const Matrix& output() const override { return Y_; }
-    Matrix backward(const Matrix& dJ_dY) override;
+    const Matrix& backward(const Matrix& dJ_dY,
+                           InputGradient input = InputGradient::compute) override;
     std::vector<ParameterView> parameters() override;
     std::span<const double> shift_gradient() const override;
+    void use_engine(const Products& engine) override { block.use_engine(engine); }
 
     Sequential block;  ///< F
 
   private:
-    Matrix Y_;
+    Matrix Y_, dJ_dX_;
 };
 
 }  // namespace backprop

@@ -29,6 +29,14 @@ double binary_cross_entropy(const Matrix& Y, const Matrix& T);
 /// Multiplied by \f$\sigma'(z) = y(1-y)\f$ this becomes simply \f$(y - t)/B\f$.
 Matrix binary_cross_entropy_gradient(const Matrix& Y, const Matrix& T);
 
+/// \f$\partial J/\partial Y\f$ of the categorical cross-entropy of probabilities, per sample
+/// \f$J = -\sum_k t_k \ln y_k\f$ averaged over the batch: \f$-T \oslash Y / B\f$
+/// elementwise, and 0 wherever \f$t_k = 0\f$ (that term of the sum is absent, whatever
+/// \f$y_k\f$). Needs \f$y_k > 0\f$ where \f$t_k \ne 0\f$. For the output of a Softmax
+/// layer, whose backward pass turns it into \f$\partial J/\partial Z\f$; from the logits,
+/// softmax_cross_entropy_gradient() gives that directly.
+Matrix categorical_cross_entropy_gradient(const Matrix& Y, const Matrix& T);
+
 /// Softmax of each row: \f$\hat y_k = e^{z_k} / \sum_j e^{z_j}\f$, computed as
 /// \f$e^{z_k - \max z}/\sum_j e^{z_j - \max z}\f$ so that large logits do not overflow.
 Matrix softmax(const Matrix& Z);

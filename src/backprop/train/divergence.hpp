@@ -11,7 +11,6 @@
 #include <stdexcept>
 
 #include "backprop/nn/layers.hpp"
-#include "backprop/nn/mlp.hpp"
 
 namespace backprop {
 
@@ -31,12 +30,9 @@ struct TrainingPosition {
 /// \throws DivergenceError if \p loss is not finite, naming \p at.
 void require_finite_loss(double loss, const TrainingPosition& at);
 
-/// \throws DivergenceError naming \p at and the first layer (1-based) and parameter (W or b)
-///   with an entry that is not finite.
-void require_finite_gradients(const MlpGradients& g, const TrainingPosition& at);
-
-/// The same for the gradients the last backward stored in \p network's layers, naming the
-/// layer (1-based) as "layer 3 (Linear 3x1)" and the parameter by its name.
+/// \throws DivergenceError naming \p at, if a gradient the last backward stored in
+///   \p network's layers has an entry that is not finite, naming the first such layer
+///   (1-based) as "layer 3 (Linear 3x1)" and the parameter by its name.
 void require_finite_gradients(const Sequential& network, const TrainingPosition& at);
 
 }  // namespace backprop

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "backprop/data/dataset.hpp"
-#include "backprop/nn/mlp.hpp"
+#include "backprop/nn/layers.hpp"
 
 namespace backprop {
 
@@ -25,9 +25,9 @@ struct Evaluation {
 /// if several are equal).
 std::size_t predicted_class(const Matrix& logits, std::size_t s);
 
-/// Runs \p step's forward pass over all of \p data in batches of \p batch samples.
+/// Runs \p network's forward pass (not in training: BatchNorm uses its running averages)
+/// over all of \p data in batches of \p batch samples; its outputs are the logits.
 /// \throws std::invalid_argument if \p batch is 0.
-Evaluation evaluate(MlpStep& step, const MlpParameters& p, const Dataset& data,
-                    std::size_t batch = 1000);
+Evaluation evaluate(Sequential& network, const Dataset& data, std::size_t batch = 1000);
 
 }  // namespace backprop

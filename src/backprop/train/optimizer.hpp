@@ -14,26 +14,39 @@
 #include <string_view>
 #include <vector>
 
-#include "backprop/nn/mlp.hpp"
+#include "backprop/core/matrix.hpp"
+#include "backprop/nn/layers.hpp"
 
 namespace backprop {
 
-/// SGD with momentum \f$\mu\f$ and weight decay \f$\lambda\f$ (\f$\mu = \lambda = 0\f$: plain SGD).
-class SgdMomentum {
+/// Stochastic gradient descent on every parameter of a network, with momentum \f$\mu\f$ and
+/// weight decay \f$\lambda\f$ (\f$\mu = \lambda = 0\f$: plain gradient descent). Weight decay
+/// applies to the parameters that say so (ParameterView::decays: the weights, not the biases
+/// or BatchNorm's scale and shift). The library's only update rule.
+class Sgd {
   public:
+    /// Plain gradient descent, \f$\theta \leftarrow \theta - \eta\,\nabla J\f$.
+    Sgd() = default;
     /// \throws std::invalid_argument unless \f$0 \le \mu < 1\f$ and \f$\lambda \ge 0\f$.
-    SgdMomentum(double momentum, double weight_decay);
+    Sgd(double momentum, double weight_decay);
 
-    /// One step with learning rate \f$\eta\f$ = \p learning_rate. The velocities start at zero
-    /// and take the parameters' shapes at the first step.
-    /// \throws std::invalid_argument if \p g does not fit \p p, or \p p is not shaped like the
-    ///   model of the first step.
-    void step(MlpParameters& p, const MlpGradients& g, double learning_rate);
+    /// One step on every parameter of \p network with learning rate \f$\eta\f$ =
+    /// \p learning_rate, from the gradients its last backward stored. The velocities start at
+    /// zero and take the parameters' shapes at the first step.
+    /// \throws std::invalid_argument if \p network's parameters are not shaped like those of
+    ///   the first step (one optimizer per model).
+    void step(Sequential& network, double learning_rate);
+
+    /// Backward from \p dJ_dY, then step(). Plain gradient descent (no momentum, no weight
+    /// decay) takes each top-level Linear layer's step inside its backward pass instead
+    /// (Linear::fused_learning_rate: \f$W \leftarrow W - \eta X^T\delta\f$ in one product),
+    /// which leaves those layers' stored gradients stale; the result is the same.
+    void backward_and_step(Sequential& network, const Matrix& dJ_dY, double learning_rate);
 
   private:
-    double momentum_, weight_decay_;
-    std::vector<Matrix> velocity_W_;
-    std::vector<Vector> velocity_b_;
+    void update(const std::vector<ParameterView>& parameters, double learning_rate);
+    double momentum_ = 0.0, weight_decay_ = 0.0;
+    std::vector<std::vector<double>> velocity_;  // per parameter, with momentum
 };
 
 /// How the learning rate changes over a run.
