@@ -8,6 +8,7 @@
 #include <benchmark/benchmark.h>
 
 #include "backprop/core/products.hpp"
+#include "backprop/nn/init.hpp"
 
 namespace {
 
@@ -15,11 +16,7 @@ using namespace backprop;
 
 Matrix random_matrix(std::size_t rows, std::size_t cols, unsigned seed) {
     std::mt19937_64 generator(seed);
-    std::uniform_real_distribution<double> uniform(-1.0, 1.0);
-    Matrix m(rows, cols);
-    for (double& x : m.data())
-        x = uniform(generator);
-    return m;
+    return random_uniform(rows, cols, -1.0, 1.0, generator);
 }
 
 // The naive engine (products.cpp) computes each C(i, j) = sum_k A(i, k) B(k, j) as a dot

@@ -11,6 +11,7 @@
 #include <benchmark/benchmark.h>
 
 #include "backprop/core/products.hpp"
+#include "backprop/nn/init.hpp"
 #include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/mlp.hpp"
@@ -21,17 +22,14 @@ namespace {
 using namespace backprop;
 
 struct Problem {
+    std::mt19937_64 generator{2};
     Sequential network;
     Matrix X, T, dJ_dZ;
 
     Problem(const std::vector<std::size_t>& sizes, std::size_t batch)
         : network(mlp(sizes, activations::sigmoid, 1)),
-          X(batch, sizes.front()),
+          X(random_uniform(batch, sizes.front(), 0.0, 1.0, generator)),
           T(batch, sizes.back(), 0.0) {
-        std::mt19937_64 generator(2);
-        std::uniform_real_distribution<double> pixel(0.0, 1.0);
-        for (double& x : X.data())
-            x = pixel(generator);
         for (std::size_t s = 0; s < batch; ++s)
             T(s, s % sizes.back()) = 1.0;
     }

@@ -23,17 +23,14 @@
 using namespace backprop;
 
 int main(int argc, char** argv) {
-    CLI::App app{"Chapter 1: a single neuron, and each activation with its derivative.",
-                 "ch01_neuron"};
-    JsonOutput json;
+    Program program{"Chapter 1: a single neuron, and each activation with its derivative.",
+                    "ch01_neuron"};
     std::vector<double> points{-2.0, -1.0, 0.0, 1.0, 2.0};
-    json.add_options(app);
-    app.add_option("--points", points, "Where to evaluate each activation and its derivative")
+    program.app
+        .add_option("--points", points, "Where to evaluate each activation and its derivative")
         ->delimiter(',')
         ->default_str("-2,-1,0,1,2");
-    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
-
-    return run_reporting_errors(app, [&] {
+    return program.run(argc, argv, [&] {
         //! [neuron]
         // The first hidden neuron of the worked example: the weights entering it from x1
         // and x2 are the first column of W1 (row i of W1 belongs to input i).
@@ -55,13 +52,13 @@ int main(int argc, char** argv) {
                                           {"df", json_vector(f.derivative(z_points))}};
         //! [activations]
 
-        if (json.emit(nlohmann::json{{"x", json_vector(x)},
-                                     {"w", json_vector(neuron.w)},
-                                     {"b", neuron.b},
-                                     {"z", z},
-                                     {"a", a},
-                                     {"points", points},
-                                     {"activations", table}}))
+        if (program.json.emit(nlohmann::json{{"x", json_vector(x)},
+                                             {"w", json_vector(neuron.w)},
+                                             {"b", neuron.b},
+                                             {"z", z},
+                                             {"a", a},
+                                             {"points", points},
+                                             {"activations", table}}))
             return 0;
 
         Report report(std::cout);

@@ -26,12 +26,8 @@
 using namespace backprop;
 
 int main(int argc, char** argv) {
-    CLI::App app{"Chapter 2: the forward pass of the article's 2-3-1 network.", "ch02_forward"};
-    JsonOutput json;
-    json.add_options(app);
-    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
-
-    return run_reporting_errors(app, [&] {
+    Program program{"Chapter 2: the forward pass of the article's 2-3-1 network.", "ch02_forward"};
+    return program.run(argc, argv, [&] {
         const Matrix x = worked_example::x();    // (1, 2)
         const Matrix W1 = worked_example::W1();  // (2, 3)
         const Matrix W2 = worked_example::W2();  // (3, 1)
@@ -46,10 +42,10 @@ int main(int argc, char** argv) {
         const Matrix y = sigma(z2);        // (1, 1)
         //! [forward]
 
-        if (json.emit(nlohmann::json{{"z1", json_vector(z1)},
-                                     {"a1", json_vector(a1)},
-                                     {"z2", json_vector(z2)},
-                                     {"y", json_vector(y)}}))
+        if (program.json.emit(nlohmann::json{{"z1", json_vector(z1)},
+                                             {"a1", json_vector(a1)},
+                                             {"z2", json_vector(z2)},
+                                             {"y", json_vector(y)}}))
             return 0;
 
         Report report(std::cout);

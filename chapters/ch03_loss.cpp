@@ -29,13 +29,9 @@
 using namespace backprop;
 
 int main(int argc, char** argv) {
-    CLI::App app{"Chapter 3: the loss of the worked example's output, MSE and cross-entropy.",
-                 "ch03_loss"};
-    JsonOutput json;
-    json.add_options(app);
-    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
-
-    return run_reporting_errors(app, [&] {
+    Program program{"Chapter 3: the loss of the worked example's output, MSE and cross-entropy.",
+                    "ch03_loss"};
+    return program.run(argc, argv, [&] {
         // The forward pass of chapter 2, through the library's network.
         Sequential network = worked_example::network();
         const Matrix x = worked_example::x();            // (1, 2)
@@ -58,14 +54,14 @@ int main(int argc, char** argv) {
         const Matrix dJce_dz2 = hadamard(dJce_dy, sigma_prime_z2);   // y − t
         //! [cross_entropy]
 
-        if (json.emit(nlohmann::json{{"y", json_vector(y)},
-                                     {"t", json_vector(t)},
-                                     {"J", J},
-                                     {"dJ_dy", json_vector(dJ_dy)},
-                                     {"dJ_dz2", json_vector(dJ_dz2)},
-                                     {"J_cross_entropy", J_ce},
-                                     {"dJ_cross_entropy_dy", json_vector(dJce_dy)},
-                                     {"dJ_cross_entropy_dz2", json_vector(dJce_dz2)}}))
+        if (program.json.emit(nlohmann::json{{"y", json_vector(y)},
+                                             {"t", json_vector(t)},
+                                             {"J", J},
+                                             {"dJ_dy", json_vector(dJ_dy)},
+                                             {"dJ_dz2", json_vector(dJ_dz2)},
+                                             {"J_cross_entropy", J_ce},
+                                             {"dJ_cross_entropy_dy", json_vector(dJce_dy)},
+                                             {"dJ_cross_entropy_dz2", json_vector(dJce_dz2)}}))
             return 0;
 
         Report report(std::cout, 28);

@@ -54,13 +54,9 @@ std::vector<CheckRow> check_gradient(const std::string& name, const Matrix& anal
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Chapter 4: backpropagation through the worked example, checked numerically.",
-                 "ch04_gradients"};
-    JsonOutput json;
-    json.add_options(app);
-    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
-
-    return run_reporting_errors(app, [&] {
+    Program program{"Chapter 4: backpropagation through the worked example, checked numerically.",
+                    "ch04_gradients"};
+    return program.run(argc, argv, [&] {
         const Matrix x = worked_example::x();  // (1, 2)
         const Matrix t = worked_example::t();  // (1, 1)
         const double alpha = worked_example::alpha;
@@ -117,7 +113,7 @@ int main(int argc, char** argv) {
                             {"backprop", row.backprop},
                             {"numeric", row.numeric},
                             {"relative_error", row.relative_error}});
-        if (json.emit(
+        if (program.json.emit(
                 nlohmann::json{{"delta2", json_vector(delta2)},
                                {"delta1", json_vector(delta1)},
                                {"dJ_dW1", json_matrix(dJ_dW1)},

@@ -13,13 +13,13 @@
 #include <vector>
 
 #include <boost/random/mersenne_twister.hpp>
-#include <boost/random/normal_distribution.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "backprop/cli/cli.hpp"
 #include "backprop/cli/json.hpp"
 #include "backprop/cli/report.hpp"
+#include "backprop/nn/init.hpp"
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/worked_example.hpp"
 #include "backprop/train/divergence.hpp"
@@ -27,44 +27,22 @@
 
 using namespace backprop;
 
-namespace {
-
-// A rows x cols matrix of independent draws from N(0, 1), like np.random.randn.
-// Boost.Random's distributions give the same numbers on every platform.
-Matrix randn(std::size_t rows, std::size_t cols, boost::random::mt19937& generator) {
-    boost::random::normal_distribution<double> normal(0.0, 1.0);
-    Matrix m(rows, cols);
-    for (double& value : m.data())
-        value = normal(generator);
-    return m;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-    CLI::App app{"Chapter 5: train the article's 2-3-1 network on its single sample.",
-                 "ch05_training"};
-    JsonOutput json;
-    int epochs = 1000;
+    Program program{"Chapter 5: train the article's 2-3-1 network on its single sample.",
+                    "ch05_training"};
+    std::size_t epochs = 1000;
     double learning_rate = worked_example::alpha;
     std::optional<std::uint32_t> seed;
-    int print_every = 100;
-    json.add_options(app);
-    app.add_option("--epochs", epochs, "Number of training epochs")
-        ->check(CLI::Range(1, 1'000'000))
-        ->capture_default_str();
-    app.add_option("--lr", learning_rate, "Learning rate α")
-        ->check(positive_finite)
-        ->capture_default_str();
-    app.add_option("--seed", seed,
-                   "Start from weights drawn from N(0, 1) with this seed, instead of the "
-                   "worked example's");
-    app.add_option("--print-every", print_every, "Print the loss every N epochs")
+    std::size_t print_every = 100;
+    add_epochs_option(program.app, epochs, "Number of training epochs", 1);
+    add_learning_rate_option(program.app, learning_rate, "Learning rate α");
+    add_seed_option(program.app, seed,
+                    "Start from weights drawn from N(0, 1) with this seed, instead of the "
+                    "worked example's");
+    program.app.add_option("--print-every", print_every, "Print the loss every N epochs")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
-
-    return run_reporting_errors(app, [&] {
+    return program.run(argc, argv, [&] {
         const Matrix x = worked_example::x();  // (1, 2)
         const Matrix t = worked_example::t();  // (1, 1)
 
@@ -72,8 +50,8 @@ int main(int argc, char** argv) {
         Sequential network = worked_example::network();
         if (seed) {
             boost::random::mt19937 generator(*seed);
-            const Matrix W1 = randn(2, 3, generator);
-            network = worked_example::network(W1, randn(3, 1, generator));
+            const Matrix W1 = random_normal(2, 3, 1.0, generator);
+            network = worked_example::network(W1, random_normal(3, 1, 1.0, generator));
         }
         const Matrix W1_initial = network.layer<Linear>(0).W;
         const Matrix W2_initial = network.layer<Linear>(2).W;
@@ -81,8 +59,8 @@ int main(int argc, char** argv) {
         //! [training_loop]
         Sgd sgd;                   // plain gradient descent: θ ← θ − α ∂J/∂θ
         std::vector<double> loss;  // the loss before each update
-        for (int epoch = 1; epoch <= epochs; ++epoch) {
-            const TrainingPosition at{std::size_t(epoch), 1, learning_rate};
+        for (std::size_t epoch = 1; epoch <= epochs; ++epoch) {
+            const TrainingPosition at{epoch, 1, learning_rate};
             const Matrix& y = network.forward(x);  // forward
             loss.push_back(mse(y, t));             // loss
             require_finite_loss(loss.back(), at);  // stop if training has blown up
@@ -93,16 +71,16 @@ int main(int argc, char** argv) {
         const Matrix y = network.forward(x);  // the trained network's output
         //! [training_loop]
 
-        if (json.emit(nlohmann::json{{"epochs", epochs},
-                                     {"lr", learning_rate},
-                                     {"seed", seed ? nlohmann::json(*seed) : nullptr},
-                                     {"W1_initial", json_matrix(W1_initial)},
-                                     {"W2_initial", json_matrix(W2_initial)},
-                                     {"loss", loss},
-                                     {"W1", json_matrix(network.layer<Linear>(0).W)},
-                                     {"W2", json_matrix(network.layer<Linear>(2).W)},
-                                     {"y", json_vector(y)},
-                                     {"J", mse(y, t)}}))
+        if (program.json.emit(nlohmann::json{{"epochs", epochs},
+                                             {"lr", learning_rate},
+                                             {"seed", seed ? nlohmann::json(*seed) : nullptr},
+                                             {"W1_initial", json_matrix(W1_initial)},
+                                             {"W2_initial", json_matrix(W2_initial)},
+                                             {"loss", loss},
+                                             {"W1", json_matrix(network.layer<Linear>(0).W)},
+                                             {"W2", json_matrix(network.layer<Linear>(2).W)},
+                                             {"y", json_vector(y)},
+                                             {"J", mse(y, t)}}))
             return 0;
 
         Report report(std::cout);
@@ -113,7 +91,7 @@ int main(int argc, char** argv) {
         report.value("W2", W2_initial);
         report.section(fmt::format("Loss before each update, α = {}", learning_rate));
         report.text(fmt::format("{:>8}  {:>16}", "epoch", "J"));
-        for (int epoch = 1; epoch <= epochs; ++epoch)
+        for (std::size_t epoch = 1; epoch <= epochs; ++epoch)
             if (epoch == 1 || epoch % print_every == 0 || epoch == epochs)
                 report.text(fmt::format("{:>8}  {:>16.6e}", epoch, loss[epoch - 1]));
         report.section(fmt::format("After {} epochs", epochs));

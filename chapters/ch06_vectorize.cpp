@@ -37,6 +37,7 @@
 #include "backprop/cli/report.hpp"
 #include "backprop/core/peak.hpp"
 #include "backprop/core/products.hpp"
+#include "backprop/nn/init.hpp"
 #include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/mlp.hpp"
@@ -53,15 +54,12 @@ struct Batches {
     Batches(std::size_t count, std::size_t batch, std::size_t inputs, std::size_t classes,
             std::uint64_t seed) {
         std::mt19937_64 generator(seed);
-        std::uniform_real_distribution<double> pixel(0.0, 1.0);
         std::uniform_int_distribution<std::size_t> label(0, classes - 1);
         for (std::size_t k = 0; k < count; ++k) {
-            Matrix x(batch, inputs), t(batch, classes, 0.0);
-            for (double& v : x.data())
-                v = pixel(generator);
+            Matrix t(batch, classes, 0.0);
+            X.push_back(random_uniform(batch, inputs, 0.0, 1.0, generator));
             for (std::size_t s = 0; s < batch; ++s)
                 t(s, label(generator)) = 1.0;
-            X.push_back(std::move(x));
             T.push_back(std::move(t));
         }
     }
@@ -90,33 +88,27 @@ struct Timing {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Chapter 6: one training epoch computed five ways, against the machine's peak.",
-                 "ch06_vectorize"};
-    JsonOutput json;
+    Program program{"Chapter 6: one training epoch computed five ways, against the machine's peak.",
+                    "ch06_vectorize"};
     std::size_t samples = 6400, batch = 64, epoch = 60000;
     std::vector<std::size_t> sizes{784, 128, 10};
     std::vector<std::string> names;
     for (const Products& engine : available_products())
         names.emplace_back(engine.name);
-    json.add_options(app);
-    app.add_option("--samples", samples, "Samples to time per implementation")
+    program.app.add_option("--samples", samples, "Samples to time per implementation")
         ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
         ->capture_default_str();
-    app.add_option("--batch", batch, "Mini-batch size")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{65536}))
-        ->capture_default_str();
-    app.add_option("--sizes", sizes, "Layer sizes, input first")
+    add_batch_option(program.app, batch);
+    program.app.add_option("--sizes", sizes, "Layer sizes, input first")
         ->delimiter(',')
         ->expected(2, 64)
         ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
         ->default_str("784,128,10");
-    app.add_option("--implementations", names, "Which implementations to time")
+    program.app.add_option("--implementations", names, "Which implementations to time")
         ->delimiter(',')
         ->check(CLI::IsMember(names))
         ->default_str(fmt::format("{}", fmt::join(names, ",")));
-    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
-
-    return run_reporting_errors(app, [&] {
+    return program.run(argc, argv, [&] {
         const std::size_t steps = std::max<std::size_t>(1, samples / batch);
         const double flops_per_step = forward_flops(sizes, batch) + backward_flops(sizes, batch);
         const Batches pool(std::min<std::size_t>(steps, 16), batch, sizes.front(), sizes.back(), 1);
@@ -160,7 +152,7 @@ int main(int argc, char** argv) {
                             {"samples_per_second", t.samples_per_second},
                             {"speedup", slowest_reference.seconds / t.seconds},
                             {"final_loss", t.final_loss}});
-        if (json.emit(nlohmann::json{
+        if (program.json.emit(nlohmann::json{
                 {"sizes", sizes},
                 {"batch", batch},
                 {"samples_timed", steps * batch},

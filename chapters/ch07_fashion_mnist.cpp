@@ -73,9 +73,8 @@ void print_confusion(Report& report, const Evaluation& e, const std::vector<std:
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Chapter 7: train a multilayer perceptron on Fashion-MNIST.",
-                 "ch07_fashion_mnist"};
-    JsonOutput json;
+    Program program{"Chapter 7: train a multilayer perceptron on Fashion-MNIST.",
+                    "ch07_fashion_mnist"};
     std::string data_dir = "/usr/share/datasets/fashion-mnist";
     std::vector<std::size_t> hidden{256, 128};
     std::string activation = "relu", init = "auto", schedule = "cosine", class_names = "fashion";
@@ -84,61 +83,57 @@ int main(int argc, char** argv) {
     double learning_rate = 0.05, momentum = 0.9, weight_decay = 1e-4;
     std::string csv_path, save_path, load_path, misclassified_path;
 
-    json.add_options(app);
-    app.add_option("--data", data_dir, "Directory with the IDX files (train-*, t10k-*)")
+    program.app.add_option("--data", data_dir, "Directory with the IDX files (train-*, t10k-*)")
         ->capture_default_str();
-    app.add_option("--class-names", class_names, "Names of the classes: fashion or digits (MNIST)")
+    program.app
+        .add_option("--class-names", class_names, "Names of the classes: fashion or digits (MNIST)")
         ->check(CLI::IsMember({"fashion", "digits"}))
         ->capture_default_str();
-    app.add_option("--hidden", hidden, "Sizes of the hidden layers")
+    program.app.add_option("--hidden", hidden, "Sizes of the hidden layers")
         ->delimiter(',')
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
         ->default_str("256,128");
-    app.add_option("--activation", activation, "Hidden activation")
+    program.app.add_option("--activation", activation, "Hidden activation")
         ->check(CLI::IsMember({"relu", "sigmoid", "tanh"}))
         ->capture_default_str();
-    app.add_option("--init", init, "Initialisation: he, xavier, or auto (he for relu)")
+    program.app.add_option("--init", init, "Initialisation: he, xavier, or auto (he for relu)")
         ->check(CLI::IsMember({"auto", "he", "xavier"}))
         ->capture_default_str();
-    app.add_option("--epochs", epochs, "Training epochs")
-        ->check(CLI::Range(std::size_t{0}, std::size_t{10'000}))
-        ->capture_default_str();
-    app.add_option("--batch", batch, "Mini-batch size")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{65'536}))
-        ->capture_default_str();
-    app.add_option("--lr", learning_rate, "Learning rate at the start")
-        ->check(positive_finite)
-        ->capture_default_str();
-    app.add_option("--schedule", schedule, "Learning-rate schedule: constant, step or cosine")
+    add_epochs_option(program.app, epochs);
+    add_batch_option(program.app, batch);
+    add_learning_rate_option(program.app, learning_rate, "Learning rate at the start");
+    program.app
+        .add_option("--schedule", schedule, "Learning-rate schedule: constant, step or cosine")
         ->check(CLI::IsMember({"constant", "step", "cosine"}))
         ->capture_default_str();
-    app.add_option("--momentum", momentum, "Momentum, in [0, 1)")
+    program.app.add_option("--momentum", momentum, "Momentum, in [0, 1)")
         ->check(CLI::Range(0.0, 0.999))
         ->capture_default_str();
-    app.add_option("--weight-decay", weight_decay, "Weight decay (L2), 0 for none")
+    program.app.add_option("--weight-decay", weight_decay, "Weight decay (L2), 0 for none")
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();
-    app.add_option("--seed", seed, "Seed of the initial weights and the shuffling")
+    add_seed_option(program.app, seed, "Seed of the initial weights and the shuffling")
         ->capture_default_str();
-    app.add_option("--train-samples", train_samples,
-                   "Train on only the first N training images (0: all)")
+    program.app
+        .add_option("--train-samples", train_samples,
+                    "Train on only the first N training images (0: all)")
         ->capture_default_str();
     std::vector<std::string> implementations;
     for (const Products& engine : available_products())
         implementations.emplace_back(engine.name);
-    app.add_option("--implementation", implementation,
-                   "Matrix-product engine of the Linear layers (chapter 6)")
+    program.app
+        .add_option("--implementation", implementation,
+                    "Matrix-product engine of the Linear layers (chapter 6)")
         ->check(CLI::IsMember(implementations))
         ->capture_default_str();
-    app.add_option("--csv", csv_path, "Write the per-epoch curves to this CSV file");
-    app.add_option("--save", save_path, "Save the trained model to this file");
-    app.add_option("--load", load_path, "Evaluate the model in this file instead of training")
+    program.app.add_option("--csv", csv_path, "Write the per-epoch curves to this CSV file");
+    program.app.add_option("--save", save_path, "Save the trained model to this file");
+    program.app
+        .add_option("--load", load_path, "Evaluate the model in this file instead of training")
         ->excludes("--save");
-    app.add_option("--misclassified", misclassified_path,
-                   "Write a PNG grid of misclassified test images to this file");
-    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
-
-    return run_reporting_errors(app, [&] {
+    program.app.add_option("--misclassified", misclassified_path,
+                           "Write a PNG grid of misclassified test images to this file");
+    return program.run(argc, argv, [&] {
         const std::vector<std::string> names =
             class_names == "digits"
                 ? std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
@@ -176,7 +171,7 @@ int main(int argc, char** argv) {
         }
 
         Report report(std::cout, 12, 4);
-        const bool text = !json.to_stdout();
+        const bool text = !program.json.to_stdout();
         if (text) {
             report.title(load_path.empty() ? "Chapter 7: Learning Fashion-MNIST"
                                            : "Chapter 7: Evaluating a saved model");
@@ -308,27 +303,28 @@ int main(int argc, char** argv) {
         std::size_t parameters = 0;
         for (const ParameterView& p : network.parameters())
             parameters += p.value.size();
-        if (json.emit({{"sizes", model_sizes},
-                       {"activation", hidden_activation},
-                       {"init", load_path.empty() ? (initialisation == Init::he ? "he" : "xavier")
-                                                  : "loaded"},
-                       {"batch", batch},
-                       {"learning_rate", learning_rate},
-                       {"schedule", schedule},
-                       {"momentum", momentum},
-                       {"weight_decay", weight_decay},
-                       {"seed", seed},
-                       {"parameters", parameters},
-                       {"epochs", history.size()},
-                       {"implementation", implementation},
-                       {"history", curves},
-                       {"test_accuracy", final_test.accuracy},
-                       {"test_loss", final_test.loss},
-                       {"seconds_per_epoch", seconds_per_epoch},
-                       {"classes", names},
-                       {"confusion", final_test.confusion},
-                       {"per_class", per_class},
-                       {"misclassified", confused}}))
+        if (program.json.emit(
+                {{"sizes", model_sizes},
+                 {"activation", hidden_activation},
+                 {"init",
+                  load_path.empty() ? (initialisation == Init::he ? "he" : "xavier") : "loaded"},
+                 {"batch", batch},
+                 {"learning_rate", learning_rate},
+                 {"schedule", schedule},
+                 {"momentum", momentum},
+                 {"weight_decay", weight_decay},
+                 {"seed", seed},
+                 {"parameters", parameters},
+                 {"epochs", history.size()},
+                 {"implementation", implementation},
+                 {"history", curves},
+                 {"test_accuracy", final_test.accuracy},
+                 {"test_loss", final_test.loss},
+                 {"seconds_per_epoch", seconds_per_epoch},
+                 {"classes", names},
+                 {"confusion", final_test.confusion},
+                 {"per_class", per_class},
+                 {"misclassified", confused}}))
             return 0;
 
         report.section(load_path.empty() ? fmt::format("After {} epochs", history.size())

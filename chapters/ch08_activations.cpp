@@ -21,7 +21,6 @@
 #include <vector>
 
 #include <boost/random/mersenne_twister.hpp>
-#include <boost/random/normal_distribution.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -30,6 +29,7 @@
 #include "backprop/cli/report.hpp"
 #include "backprop/core/activation.hpp"
 #include "backprop/core/linalg.hpp"
+#include "backprop/nn/init.hpp"
 #include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
 #include "backprop/train/divergence.hpp"
@@ -38,24 +38,6 @@
 using namespace backprop;
 
 namespace {
-
-// A rows x cols matrix of independent draws from N(0, scale²).
-Matrix randn(std::size_t rows, std::size_t cols, double scale, boost::random::mt19937& generator) {
-    boost::random::normal_distribution<double> normal(0.0, scale);
-    Matrix m(rows, cols);
-    for (double& value : m.data())
-        value = normal(generator);
-    return m;
-}
-
-// A vector of n independent draws from N(0, scale²).
-Vector randn(std::size_t n, double scale, boost::random::mt19937& generator) {
-    boost::random::normal_distribution<double> normal(0.0, scale);
-    Vector v(n);
-    for (double& value : v.data())
-        value = normal(generator);
-    return v;
-}
 
 // A network of the layer sizes \p sizes: \p hidden on every layer but the last, which is one
 // sigmoid neuron. Weights are drawn from N(0, 1/in) (LeCun's scale: each weighted sum of
@@ -66,7 +48,7 @@ Sequential make_network(const std::vector<std::size_t>& sizes, Activation hidden
     for (std::size_t l = 1; l < sizes.size(); ++l) {
         const bool last = l + 1 == sizes.size();
         layers.push_back(std::make_unique<Linear>(
-            randn(sizes[l - 1], sizes[l], 1.0 / std::sqrt(double(sizes[l - 1])), generator),
+            random_normal(sizes[l - 1], sizes[l], 1.0 / std::sqrt(double(sizes[l - 1])), generator),
             Vector(sizes[l], 0.0)));
         layers.push_back(std::make_unique<ActivationLayer>(last ? activations::sigmoid : hidden));
     }
@@ -174,45 +156,40 @@ nlohmann::json json_column(const Matrix& m) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{
+    Program program{
         "Chapter 8: why activation functions? A linear stack collapses to one matrix and "
         "cannot learn XOR; one hidden layer with sigmoid, tanh or ReLU can.",
         "ch08_activations"};
-    JsonOutput json;
     std::uint32_t seed = 1;
     std::size_t hidden = 16, steps = 2000, grid_points = 61;
     double learning_rate = 0.5;
-    json.add_options(app);
-    app.add_option("--seed", seed, "Seed of every network's initial weights")
+    add_seed_option(program.app, seed, "Seed of every network's initial weights")
         ->capture_default_str();
-    app.add_option("--hidden", hidden, "Hidden neurons of the nonlinear networks (2-H-1)")
+    program.app.add_option("--hidden", hidden, "Hidden neurons of the nonlinear networks (2-H-1)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))
         ->capture_default_str();
-    app.add_option("--steps", steps, "Full-batch gradient-descent steps")
+    program.app.add_option("--steps", steps, "Full-batch gradient-descent steps")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
         ->capture_default_str();
-    app.add_option("--lr", learning_rate, "Learning rate α")
-        ->check(positive_finite)
-        ->capture_default_str();
-    app.add_option("--grid", grid_points, "Grid points per side of the decision maps")
+    add_learning_rate_option(program.app, learning_rate, "Learning rate α");
+    program.app.add_option("--grid", grid_points, "Grid points per side of the decision maps")
         ->check(CLI::Range(std::size_t{2}, std::size_t{1001}))
         ->capture_default_str();
-    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
-
-    return run_reporting_errors(app, [&] {
+    return program.run(argc, argv, [&] {
         // Part 1: three linear layers 2-4-4-1 with biases, all drawn from N(0, 1).
         boost::random::mt19937 generator(seed);
         std::vector<std::unique_ptr<Layer>> stack;
-        for (auto [in, out] : {std::pair{2, 4}, {4, 4}, {4, 1}})
-            stack.push_back(std::make_unique<Linear>(randn(in, out, 1.0, generator),
-                                                     randn(out, 1.0, generator)));
+        for (auto [in, out] : {std::pair{2, 4}, {4, 4}, {4, 1}}) {
+            const Matrix W = random_normal(in, out, 1.0, generator);  // W first, then b
+            stack.push_back(std::make_unique<Linear>(W, random_normal(out, 1.0, generator)));
+        }
         Sequential linear_stack(std::move(stack));
         // Inputs: the four XOR points and four points drawn from N(0, 2²).
         const Matrix X = matrix_from_rows({{0, 0}, {0, 1}, {1, 0}, {1, 1}});  // (4, 2)
         const Matrix T = matrix_from_rows({{0}, {1}, {1}, {0}});              // (4, 1)
         Matrix inputs(8, 2);
         subrange(inputs, 0, 4, 0, 2) = X;
-        subrange(inputs, 4, 8, 0, 2) = randn(4, 2, 2.0, generator);
+        subrange(inputs, 4, 8, 0, 2) = random_normal(4, 2, 2.0, generator);
         //! [compare]
         const Matrix stack_output = linear_stack.forward(inputs);  // three layers, one by one
         const Affine map = collapse(linear_stack);                 // one matrix, one bias
@@ -281,7 +258,7 @@ int main(int argc, char** argv) {
         nlohmann::json stack_layers = nlohmann::json::array();
         for (const Linear* layer : linear_layers(linear_stack))
             stack_layers.push_back({{"W", json_matrix(layer->W)}, {"b", json_vector(*layer->b)}});
-        if (json.emit(
+        if (program.json.emit(
                 nlohmann::json{{"seed", seed},
                                {"hidden", hidden},
                                {"steps", steps},

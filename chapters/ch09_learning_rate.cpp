@@ -100,25 +100,22 @@ struct Run {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{
+    Program program{
         "Chapter 9: why a learning rate? Gradient descent on a quadratic loss, for "
         "learning rates chosen relative to the Hessian's eigenvalues.",
         "ch09_learning_rate"};
-    JsonOutput json;
     std::size_t steps = 300;
     std::vector<double> rates;
-    json.add_options(app);
-    app.add_option("--steps", steps, "Gradient-descent steps per learning rate")
+    program.app.add_option("--steps", steps, "Gradient-descent steps per learning rate")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
         ->capture_default_str();
-    app.add_option("--rates", rates,
-                   "Learning rates to run, e.g. 0.1,0.5,1 (default: six rates chosen relative to "
-                   "the eigenvalues, see the output)")
+    program.app
+        .add_option("--rates", rates,
+                    "Learning rates to run, e.g. 0.1,0.5,1 (default: six rates chosen relative to "
+                    "the eigenvalues, see the output)")
         ->delimiter(',')
         ->check(positive_finite);
-    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
-
-    return run_reporting_errors(app, [&] {
+    return program.run(argc, argv, [&] {
         const Data data = make_data();
         const Matrix& X = data.X;
         const Matrix& t = data.t;
@@ -261,24 +258,24 @@ int main(int argc, char** argv) {
                  {"w1", run.w1},
                  {"w2", run.w2}});
         }
-        if (json.emit(nlohmann::json{{"steps", steps},
-                                     {"samples", X.size1()},
-                                     {"X", json_matrix(X)},
-                                     {"t", json_vector(Matrix(trans(t)))},
-                                     {"H", json_matrix(H)},
-                                     {"lambda_min", lambda_min},
-                                     {"lambda_max", lambda_max},
-                                     {"condition_number", lambda_max / lambda_min},
-                                     {"v_max", json_vector(eigen.v_max)},
-                                     {"oscillation_rate", oscillation_rate},
-                                     {"divergence_rate", divergence_rate},
-                                     {"fastest_rate", fastest_rate},
-                                     {"fastest_contraction", contraction(fastest_rate)},
-                                     {"w_star", json_vector(Matrix(trans(w_star)))},
-                                     {"J_star", J_star},
-                                     {"tolerance", tolerance},
-                                     {"divergence_factor", divergence},
-                                     {"runs", runs_json}}))
+        if (program.json.emit(nlohmann::json{{"steps", steps},
+                                             {"samples", X.size1()},
+                                             {"X", json_matrix(X)},
+                                             {"t", json_vector(Matrix(trans(t)))},
+                                             {"H", json_matrix(H)},
+                                             {"lambda_min", lambda_min},
+                                             {"lambda_max", lambda_max},
+                                             {"condition_number", lambda_max / lambda_min},
+                                             {"v_max", json_vector(eigen.v_max)},
+                                             {"oscillation_rate", oscillation_rate},
+                                             {"divergence_rate", divergence_rate},
+                                             {"fastest_rate", fastest_rate},
+                                             {"fastest_contraction", contraction(fastest_rate)},
+                                             {"w_star", json_vector(Matrix(trans(w_star)))},
+                                             {"J_star", J_star},
+                                             {"tolerance", tolerance},
+                                             {"divergence_factor", divergence},
+                                             {"runs", runs_json}}))
             return 0;
 
         Report report(std::cout);

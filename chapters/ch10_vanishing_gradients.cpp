@@ -25,13 +25,13 @@
 #include <vector>
 
 #include <boost/random/mersenne_twister.hpp>
-#include <boost/random/normal_distribution.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "backprop/cli/cli.hpp"
 #include "backprop/cli/report.hpp"
 #include "backprop/data/dataset.hpp"
+#include "backprop/nn/init.hpp"
 #include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
 #include "backprop/train/divergence.hpp"
@@ -57,15 +57,8 @@ constexpr std::size_t width = 30;
 // Weights drawn from N(0, scale^2 / n_in) and biases from N(0, bias_sd^2).
 std::unique_ptr<Layer> linear(std::size_t in, std::size_t out, double scale, double bias_sd,
                               boost::random::mt19937_64& generator) {
-    boost::random::normal_distribution<double> w(0.0, scale / std::sqrt(double(in))),
-        b(0.0, bias_sd);
-    Matrix W(in, out);
-    Vector bias(out);
-    for (double& x : W.data())
-        x = w(generator);
-    for (double& x : bias)
-        x = b(generator);
-    return std::make_unique<Linear>(std::move(W), std::move(bias));
+    Matrix W = random_normal(in, out, scale / std::sqrt(double(in)), generator);
+    return std::make_unique<Linear>(W, random_normal(out, bias_sd, generator));
 }
 
 // The network \p v for \p inputs inputs and \p classes outputs. Sigmoid networks start as
@@ -140,35 +133,29 @@ std::vector<double> gradient_norms(Sequential& net, const Matrix& X, const Matri
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Chapter 10: vanishing gradients in deep sigmoid networks, and three fixes.",
-                 "ch10_vanishing_gradients"};
-    JsonOutput json;
+    Program program{"Chapter 10: vanishing gradients in deep sigmoid networks, and three fixes.",
+                    "ch10_vanishing_gradients"};
     std::string data_dir = "/usr/share/datasets/fashion-mnist";
     std::size_t epochs = 3, batch = 32, train_samples = 10000, measure_samples = 1000, seed = 1;
     double learning_rate = 0.1;
-    json.add_options(app);
-    app.add_option("--data", data_dir, "Directory with the IDX files (train-*, t10k-*)")
+    program.app.add_option("--data", data_dir, "Directory with the IDX files (train-*, t10k-*)")
         ->capture_default_str();
-    app.add_option("--epochs", epochs, "Training epochs after the measurement at initialisation")
-        ->check(CLI::Range(std::size_t{0}, std::size_t{1000}))
-        ->capture_default_str();
-    app.add_option("--batch", batch, "Mini-batch size")
-        ->check(CLI::Range(std::size_t{2}, std::size_t{65536}))
-        ->capture_default_str();
-    app.add_option("--lr", learning_rate, "Learning rate of plain SGD")
-        ->check(positive_finite)
-        ->capture_default_str();
-    app.add_option("--train-samples", train_samples, "Train on the first N training images")
+    add_epochs_option(program.app, epochs,
+                      "Training epochs after the measurement at initialisation");
+    add_batch_option(program.app, batch, 2);  // batch normalization needs two samples
+    add_learning_rate_option(program.app, learning_rate, "Learning rate of plain SGD");
+    program.app
+        .add_option("--train-samples", train_samples, "Train on the first N training images")
         ->check(CLI::Range(std::size_t{2}, std::size_t{60000}))
         ->capture_default_str();
-    app.add_option("--measure-samples", measure_samples,
-                   "Measure the gradients on the first N training images")
+    program.app
+        .add_option("--measure-samples", measure_samples,
+                    "Measure the gradients on the first N training images")
         ->check(CLI::Range(std::size_t{2}, std::size_t{60000}))
         ->capture_default_str();
-    app.add_option("--seed", seed, "Seed of the weights and the shuffling")->capture_default_str();
-    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
-
-    return run_reporting_errors(app, [&] {
+    add_seed_option(program.app, seed, "Seed of the weights and the shuffling")
+        ->capture_default_str();
+    return program.run(argc, argv, [&] {
         Dataset train = load_split(data_dir, "train");
         const Dataset test = load_split(data_dir, "t10k");
         train_samples = std::min(train_samples, train.size());
@@ -232,12 +219,12 @@ int main(int argc, char** argv) {
                                {"ratios", ratios},
                                {"test_accuracy", test_accuracy[v]}});
         }
-        if (json.emit({{"epochs", epochs},
-                       {"batch", batch},
-                       {"learning_rate", learning_rate},
-                       {"train_samples", train_samples},
-                       {"measure_samples", measure_samples},
-                       {"networks", results}}))
+        if (program.json.emit({{"epochs", epochs},
+                               {"batch", batch},
+                               {"learning_rate", learning_rate},
+                               {"train_samples", train_samples},
+                               {"measure_samples", measure_samples},
+                               {"networks", results}}))
             return 0;
 
         Report report(std::cout, 12, 4);

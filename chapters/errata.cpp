@@ -83,12 +83,9 @@ void add(std::vector<Erratum>& errata, const std::string& name, const PrintedMat
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Errata: every number the article's worked example prints, recomputed.", "errata"};
-    JsonOutput json;
-    json.add_options(app);
-    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
-
-    return run_reporting_errors(app, [&] {
+    Program program{"Errata: every number the article's worked example prints, recomputed.",
+                    "errata"};
+    return program.run(argc, argv, [&] {
         //! [printed]
         // The article's section 4.3, number for number.
         const PrintedMatrix z1_printed = printed({{"0.47", "0.74", "1.01"}});
@@ -159,7 +156,7 @@ int main(int argc, char** argv) {
                             {"from_printed", e.from_printed},
                             {"follows_from_printed", e.follows_from_printed()},
                             {"verdict", e.verdict()}});
-        if (json.emit(list)) return 0;
+        if (program.json.emit(list)) return 0;
 
         Report report(std::cout);
         report.title("Errata: the article's worked example (section 4.3), recomputed");

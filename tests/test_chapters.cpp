@@ -130,6 +130,15 @@ BOOST_DATA_TEST_CASE(
         {BACKPROP_CH06_VECTORIZE, {"--sizes", "784"}, "--sizes"},
         {BACKPROP_CH06_VECTORIZE, {"--sizes", "784,-5,10"}, "--sizes"},
         {BACKPROP_CH06_VECTORIZE, {"--implementations", "cuda"}, "--implementations"},
+        // The shared training options: one set of limits, negative numbers never wrapped.
+        {BACKPROP_CH07_FASHION_MNIST, {"--seed", "-1"}, "--seed"},
+        {BACKPROP_CH07_FASHION_MNIST, {"--epochs", "10001"}, "--epochs"},
+        {BACKPROP_CH07_FASHION_MNIST, {"--batch", "0"}, "--batch"},
+        {BACKPROP_CH07_FASHION_MNIST, {"--lr", "nan"}, "--lr"},
+        {BACKPROP_CH08_ACTIVATIONS, {"--seed", "-1"}, "--seed"},
+        {BACKPROP_CH10_VANISHING_GRADIENTS, {"--seed", "-2"}, "--seed"},
+        {BACKPROP_CH10_VANISHING_GRADIENTS, {"--batch", "1"}, "--batch"},
+        {BACKPROP_CH10_VANISHING_GRADIENTS, {"--epochs", "10001"}, "--epochs"},
     }),
     bad) {
     const ProgramResult result = run_program(bad.program, bad.arguments);

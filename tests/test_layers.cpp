@@ -14,6 +14,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "backprop/nn/init.hpp"
 #include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
 #include "backprop/train/gradient_check.hpp"
@@ -36,11 +37,7 @@ auto says(std::string phrase) {
 }
 
 Matrix random_matrix(std::size_t rows, std::size_t cols, std::mt19937_64& g, double scale = 1.0) {
-    std::uniform_real_distribution<double> u(-scale, scale);
-    Matrix m(rows, cols);
-    for (double& x : m.data())
-        x = u(g);
-    return m;
+    return random_uniform(rows, cols, -scale, scale, g);
 }
 
 std::unique_ptr<Layer> linear(std::size_t in, std::size_t out, std::mt19937_64& g) {

@@ -18,6 +18,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "backprop/core/products.hpp"
+#include "backprop/nn/init.hpp"
 #include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/mlp.hpp"
@@ -73,11 +74,7 @@ boost::test_tools::predicate_result agree(const Container& a, const Container& b
 
 Matrix random_matrix(std::size_t rows, std::size_t cols, std::mt19937_64& generator,
                      double low = -1.0, double high = 1.0) {
-    std::uniform_real_distribution<double> uniform(low, high);
-    Matrix m(rows, cols);
-    for (double& x : m.data())
-        x = uniform(generator);
-    return m;
+    return random_uniform(rows, cols, low, high, generator);
 }
 
 Matrix one_hot(std::size_t batch, std::size_t classes, std::mt19937_64& generator) {

@@ -32,6 +32,7 @@
 #include "backprop/core/activation.hpp"
 #include "backprop/core/products.hpp"
 #include "backprop/data/model_file.hpp"
+#include "backprop/nn/init.hpp"
 #include "backprop/nn/layers.hpp"
 #include "backprop/nn/mlp.hpp"
 
@@ -189,11 +190,7 @@ Sequential random_model(const std::vector<std::size_t>& sizes, Activation hidden
 
 Matrix random_batch(std::size_t rows, std::size_t cols, std::uint64_t seed) {
     std::mt19937_64 generator(seed);
-    std::uniform_real_distribution<double> uniform(-2.0, 2.0);
-    Matrix X(rows, cols);
-    for (double& x : X.data())
-        x = uniform(generator);
-    return X;
+    return random_uniform(rows, cols, -2.0, 2.0, generator);
 }
 
 std::vector<std::size_t> argmax_rows(const Matrix& m) {

@@ -281,22 +281,20 @@ void print_checks(Report& report, const std::vector<HandCheck>& checks, int deci
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{
+    Program program{
         "Every intermediate value of one step of backpropagation, for any small network "
         "described in JSON, and a check of your own hand-computed numbers.",
         "backprop_calculator"};
+    CLI::App& app = program.app;
     std::string path;
     app.add_option("file", path,
                    "The network, as JSON (see below); without it, the article's worked example");
     int decimals = 8;
     app.add_option("--decimals", decimals, "Decimals of every number in the text (default 8)")
         ->check(CLI::Range(1, 15));
-    JsonOutput json;
-    json.add_options(app);
     app.footer(format_help);
-    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
 
-    return run_reporting_errors(app, [&] {
+    return program.run(argc, argv, [&] {
         try {
             //! [calculate]
             // The description: a file, or the article's worked example.
@@ -313,7 +311,8 @@ int main(int argc, char** argv) {
                                            ? "the article's worked example"
                                            : std::filesystem::path(path).filename().string();
             const std::vector<std::string> facts = notes(network, trace);
-            if (json.emit(json_output(source, network, trace, values, checks, facts))) return 0;
+            if (program.json.emit(json_output(source, network, trace, values, checks, facts)))
+                return 0;
 
             std::size_t label_width = 0;
             for (const NamedValue& value : values)

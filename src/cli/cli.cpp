@@ -1,5 +1,6 @@
 #include "backprop/cli/cli.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <fstream>
@@ -36,6 +37,16 @@ const CLI::Validator positive_finite(
     },
     "POSITIVE");
 
+const CLI::Validator non_negative_integer(
+    [](std::string& text) -> std::string {
+        const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+            return c >= '0' && c <= '9';
+        });
+        if (digits) return {};
+        return "'" + text + "' is not a whole number from 0 up";
+    },
+    "NON-NEGATIVE");
+
 std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const* argv) {
     try {
         app.parse(argc, argv);
@@ -56,6 +67,35 @@ int run_reporting_errors(const CLI::App& app, const std::function<int()>& body) 
         std::cerr << app.get_name() << ": error: " << error.what() << '\n';
         return 1;
     }
+}
+
+Program::Program(const std::string& description, const std::string& name) : app(description, name) {
+    json.add_options(app);
+}
+
+int Program::run(int argc, const char* const* argv, const std::function<int()>& body) {
+    if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
+    return run_reporting_errors(app, body);
+}
+
+CLI::Option* add_epochs_option(CLI::App& app, std::size_t& epochs, const std::string& description,
+                               std::size_t smallest) {
+    return app.add_option("--epochs", epochs, description)
+        ->check(CLI::Range(smallest, std::size_t{10'000}))
+        ->capture_default_str();
+}
+
+CLI::Option* add_batch_option(CLI::App& app, std::size_t& batch, std::size_t smallest) {
+    return app.add_option("--batch", batch, "Mini-batch size")
+        ->check(CLI::Range(smallest, std::size_t{65'536}))
+        ->capture_default_str();
+}
+
+CLI::Option* add_learning_rate_option(CLI::App& app, double& learning_rate,
+                                      const std::string& description) {
+    return app.add_option("--lr", learning_rate, description)
+        ->check(positive_finite)
+        ->capture_default_str();
 }
 
 }  // namespace backprop

@@ -1,7 +1,7 @@
 /// \file
 /// \brief The two containers every other header speaks in, and how to read their shapes.
 ///
-/// Everything in the library is a Boost.uBLAS `matrix<double>`: a single sample is a
+/// Everything in the library is a Boost.uBLAS matrix of Real: a single sample is a
 /// matrix with one row, a mini-batch of B samples has B rows. Rows are samples, columns
 /// are features (neurons). This is the convention of the article's printed numbers, where
 /// row i of \f$W_1\f$ belongs to input i.
@@ -24,11 +24,22 @@ namespace backprop {
 // not compile. uBLAS accepts any standard sequence as storage, and `data().data()` is then
 // a plain pointer to the row-major entries.
 
-/// A dense, row-major matrix of doubles: `(rows, cols)`.
-using Matrix =
-    boost::numeric::ublas::matrix<double, boost::numeric::ublas::row_major, std::vector<double>>;
-/// A dense vector of doubles.
-using Vector = boost::numeric::ublas::vector<double, std::vector<double>>;
+/// The number every matrix, vector and parameter of the library holds: IEEE binary64, the
+/// precision of the article's numpy program, in which every pinned value is computed. This
+/// is the one place that names it.
+using Real = double;
+
+/// A dense, row-major matrix of \p T: `(rows, cols)`.
+template <class T>
+using MatrixOf = boost::numeric::ublas::matrix<T, boost::numeric::ublas::row_major, std::vector<T>>;
+/// A dense vector of \p T.
+template <class T>
+using VectorOf = boost::numeric::ublas::vector<T, std::vector<T>>;
+
+/// The library's matrix: `(rows, cols)` of Real.
+using Matrix = MatrixOf<Real>;
+/// The library's vector of Real.
+using Vector = VectorOf<Real>;
 
 /// The shape of a matrix, as rows by columns.
 struct Shape {

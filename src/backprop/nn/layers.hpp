@@ -44,9 +44,9 @@ namespace backprop {
 
 /// One parameter array of a layer and its gradient, for updates and gradient checks.
 struct ParameterView {
-    std::string name;                  ///< e.g. `"W"`, `"gamma"`
-    std::span<double> value;           ///< the parameter's entries
-    std::span<const double> gradient;  ///< \f$\partial J/\partial\f$ each entry, after backward
+    std::string name;                ///< e.g. `"W"`, `"gamma"`
+    std::span<Real> value;           ///< the parameter's entries
+    std::span<const Real> gradient;  ///< \f$\partial J/\partial\f$ each entry, after backward
     bool decays = false;  ///< whether weight decay pulls it towards 0 (weights: yes; shifts: no)
 };
 
