@@ -70,152 +70,280 @@ void print_confusion(Report& report, const Evaluation& e, const std::vector<std:
     }
 }
 
+// Every flag of the chapter, with its default.
+struct Options {
+    std::string data_dir = "/usr/share/datasets/fashion-mnist";
+    std::vector<std::size_t> hidden{256, 128};
+    std::string activation = "relu", init = "auto", schedule = "cosine", class_names = "fashion";
+    std::string implementation{fastest_products().name};
+    std::size_t epochs = 20, batch = 64, train_samples = 0, seed = 1;
+    double learning_rate = 0.05, momentum = 0.9, weight_decay = 1e-4;
+    std::string csv_path, save_path, load_path, misclassified_path;
+
+    void add_to(CLI::App& app) {
+        app.add_option("--data", data_dir, "Directory with the IDX files (train-*, t10k-*)")
+            ->capture_default_str();
+        app.add_option("--class-names", class_names,
+                       "Names of the classes: fashion or digits (MNIST)")
+            ->check(CLI::IsMember({"fashion", "digits"}))
+            ->capture_default_str();
+        app.add_option("--hidden", hidden, "Sizes of the hidden layers")
+            ->delimiter(',')
+            ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
+            ->default_str("256,128");
+        app.add_option("--activation", activation, "Hidden activation")
+            ->check(CLI::IsMember({"relu", "sigmoid", "tanh"}))
+            ->capture_default_str();
+        app.add_option("--init", init, "Initialisation: he, xavier, or auto (he for relu)")
+            ->check(CLI::IsMember({"auto", "he", "xavier"}))
+            ->capture_default_str();
+        add_epochs_option(app, epochs);
+        add_batch_option(app, batch);
+        add_learning_rate_option(app, learning_rate, "Learning rate at the start");
+        app.add_option("--schedule", schedule, "Learning-rate schedule: constant, step or cosine")
+            ->check(CLI::IsMember({"constant", "step", "cosine"}))
+            ->capture_default_str();
+        app.add_option("--momentum", momentum, "Momentum, in [0, 1)")
+            ->check(CLI::Range(0.0, 0.999))
+            ->capture_default_str();
+        app.add_option("--weight-decay", weight_decay, "Weight decay (L2), 0 for none")
+            ->check(CLI::Range(0.0, 1.0))
+            ->capture_default_str();
+        add_seed_option(app, seed, "Seed of the initial weights and the shuffling")
+            ->capture_default_str();
+        app.add_option("--train-samples", train_samples,
+                       "Train on only the first N training images (0: all)")
+            ->capture_default_str();
+        std::vector<std::string> implementations;
+        for (const Products& engine : available_products())
+            implementations.emplace_back(engine.name);
+        app.add_option("--implementation", implementation,
+                       "Matrix-product engine of the Linear layers (chapter 6)")
+            ->check(CLI::IsMember(implementations))
+            ->capture_default_str();
+        app.add_option("--csv", csv_path, "Write the per-epoch curves to this CSV file");
+        app.add_option("--save", save_path, "Save the trained model to this file");
+        app.add_option("--load", load_path, "Evaluate the model in this file instead of training")
+            ->excludes("--save");
+        app.add_option("--misclassified", misclassified_path,
+                       "Write a PNG grid of misclassified test images to this file");
+    }
+};
+
+// What a run found, for the text and the JSON.
+struct Run {
+    std::vector<std::string> names;  // of the classes
+    std::vector<std::size_t> sizes;  // of the model's layers
+    std::string hidden_activation;
+    std::string init;  // "he", "xavier" or "loaded"
+    std::size_t parameters = 0;
+    std::vector<EpochRecord> history;
+    Evaluation final_test;
+    std::vector<std::size_t> misclassified;  // the first 24 misclassified test images
+
+    double seconds_per_epoch() const {
+        double seconds = 0;
+        for (const EpochRecord& r : history)
+            seconds += r.seconds / double(history.size());
+        return seconds;
+    }
+};
+
+// The lines above the table of epochs.
+void print_header(Report& report, const Options& o, const Run& run, const Dataset& train,
+                  const Dataset& test) {
+    report.title(o.load_path.empty() ? "Chapter 7: Learning Fashion-MNIST"
+                                     : "Chapter 7: Evaluating a saved model");
+    report.text(fmt::format("data      {}: {} training and {} test images of {}x{}", o.data_dir,
+                            train.size(), test.size(), train.images.rows, train.images.cols));
+    report.text(fmt::format("model     {}, {} hidden layers, {}{}", fmt::join(run.sizes, "-"),
+                            run.hidden_activation,
+                            run.init == "he"       ? "He initialisation"
+                            : run.init == "xavier" ? "Xavier initialisation"
+                                                   : "loaded from " + o.load_path,
+                            ", softmax cross-entropy"));
+    if (o.load_path.empty())
+        report.text(
+            fmt::format("training  SGD, batch {}, learning rate {} ({}), momentum {}, weight decay "
+                        "{}, seed {}, "
+                        "{}",
+                        o.batch, o.learning_rate, o.schedule, o.momentum, o.weight_decay, o.seed,
+                        o.implementation));
+    if (o.epochs > 0) {
+        report.text("");
+        report.text(fmt::format("{:>5}{:>9}{:>12}{:>11}{:>11}{:>10}{:>9}{:>11}", "epoch", "lr",
+                                "train loss", "train acc", "test loss", "test acc", "s/epoch",
+                                "samples/s"));
+    }
+}
+
+// One row of the table of epochs.
+void print_epoch(Report& report, const EpochRecord& r, std::size_t samples) {
+    report.text(fmt::format("{:>5}{:>9.4g}{:>12.4g}{:>11.4f}{:>11.4g}{:>10.4f}{:>9.2f}{:>11.0f}",
+                            r.epoch, r.learning_rate, r.train_loss, r.train_accuracy, r.test_loss,
+                            r.test_accuracy, r.seconds, double(samples) / r.seconds));
+    std::cout.flush();
+}
+
+// The per-epoch curves as CSV.
+void write_csv(const std::string& path, const std::vector<EpochRecord>& history) {
+    std::ofstream csv(path);
+    csv << "epoch,learning_rate,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n";
+    for (const EpochRecord& r : history)
+        csv << fmt::format("{},{},{},{},{},{},{}\n", r.epoch, r.learning_rate, r.train_loss,
+                           r.train_accuracy, r.test_loss, r.test_accuracy, r.seconds);
+    if (!csv.flush()) throw std::runtime_error("cannot write " + path);
+}
+
+// Every number of the run, for programs.
+nlohmann::json run_json(const Options& o, const Run& run, const Dataset& test) {
+    const std::vector<std::string>& names = run.names;
+    const Evaluation& final_test = run.final_test;
+    nlohmann::json curves = nlohmann::json::array(), confused = nlohmann::json::array();
+    for (const EpochRecord& r : run.history)
+        curves.push_back({{"epoch", r.epoch},
+                          {"learning_rate", r.learning_rate},
+                          {"train_loss", r.train_loss},
+                          {"train_accuracy", r.train_accuracy},
+                          {"test_loss", r.test_loss},
+                          {"test_accuracy", r.test_accuracy},
+                          {"seconds", r.seconds}});
+    for (std::size_t i : run.misclassified)
+        confused.push_back({{"index", i},
+                            {"label", names[test.labels[i]]},
+                            {"predicted", names[final_test.predicted[i]]}});
+    // Per class: how often it is recognised, and what it is most often taken for.
+    nlohmann::json per_class = nlohmann::json::array();
+    for (std::size_t t = 0; t < names.size(); ++t) {
+        std::size_t total = 0, worst = t == 0 ? 1 : 0;
+        for (std::size_t q = 0; q < names.size(); ++q) {
+            total += final_test.confusion[t][q];
+            if (q != t && final_test.confusion[t][q] > final_test.confusion[t][worst]) worst = q;
+        }
+        per_class.push_back(
+            {{"name", names[t]},
+             {"accuracy", total ? double(final_test.confusion[t][t]) / double(total) : 0.0},
+             {"most_confused_with", names[worst]},
+             {"confused_count", final_test.confusion[t][worst]}});
+    }
+    return {{"sizes", run.sizes},
+            {"activation", run.hidden_activation},
+            {"init", run.init},
+            {"batch", o.batch},
+            {"learning_rate", o.learning_rate},
+            {"schedule", o.schedule},
+            {"momentum", o.momentum},
+            {"weight_decay", o.weight_decay},
+            {"seed", o.seed},
+            {"parameters", run.parameters},
+            {"epochs", run.history.size()},
+            {"implementation", o.implementation},
+            {"history", curves},
+            {"test_accuracy", final_test.accuracy},
+            {"test_loss", final_test.loss},
+            {"seconds_per_epoch", run.seconds_per_epoch()},
+            {"classes", names},
+            {"confusion", final_test.confusion},
+            {"per_class", per_class},
+            {"misclassified", confused}};
+}
+
+// The results for people: accuracy, the confusion matrix, the misclassified images.
+void print_results(Report& report, const Options& o, const Run& run, const Dataset& test) {
+    const std::vector<std::string>& names = run.names;
+    report.section(o.load_path.empty() ? fmt::format("After {} epochs", run.history.size())
+                                       : std::string("The loaded model on the test set"));
+    report.text(fmt::format(
+        "test accuracy {:.4f}, test loss {:.4f}{}", run.final_test.accuracy, run.final_test.loss,
+        run.history.empty() ? "" : fmt::format(", {:.2f} s per epoch", run.seconds_per_epoch())));
+    report.section("Confusion matrix: rows are the true class, columns the predicted one");
+    print_confusion(report, run.final_test, names);
+    const std::vector<std::size_t>& wrong = run.misclassified;
+    if (wrong.empty()) return;
+    const std::string file = std::filesystem::path(o.misclassified_path).filename().string();
+    report.section(fmt::format("The first {} misclassified test images{}, true → predicted",
+                               wrong.size(), file.empty() ? "" : " (" + file + ")"));
+    // Four to a line, two lines to a row of the 8-wide grid.
+    for (std::size_t k = 0; k < wrong.size(); k += 4) {
+        std::string line = fmt::format("row {}, {}-{}:", k / 8 + 1, k % 8 + 1,
+                                       std::min(k % 8 + 4, wrong.size() - k / 8 * 8));
+        for (std::size_t i = k; i < std::min(wrong.size(), k + 4); ++i)
+            line += fmt::format("  {:>22}", fmt::format("{} → {}", names[test.labels[wrong[i]]],
+                                                        names[run.final_test.predicted[wrong[i]]]));
+        report.text(line);
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     Program program{"Chapter 7: train a multilayer perceptron on Fashion-MNIST.",
                     "ch07_fashion_mnist"};
-    std::string data_dir = "/usr/share/datasets/fashion-mnist";
-    std::vector<std::size_t> hidden{256, 128};
-    std::string activation = "relu", init = "auto", schedule = "cosine", class_names = "fashion";
-    std::string implementation(fastest_products().name);
-    std::size_t epochs = 20, batch = 64, train_samples = 0, seed = 1;
-    double learning_rate = 0.05, momentum = 0.9, weight_decay = 1e-4;
-    std::string csv_path, save_path, load_path, misclassified_path;
-
-    program.app.add_option("--data", data_dir, "Directory with the IDX files (train-*, t10k-*)")
-        ->capture_default_str();
-    program.app
-        .add_option("--class-names", class_names, "Names of the classes: fashion or digits (MNIST)")
-        ->check(CLI::IsMember({"fashion", "digits"}))
-        ->capture_default_str();
-    program.app.add_option("--hidden", hidden, "Sizes of the hidden layers")
-        ->delimiter(',')
-        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
-        ->default_str("256,128");
-    program.app.add_option("--activation", activation, "Hidden activation")
-        ->check(CLI::IsMember({"relu", "sigmoid", "tanh"}))
-        ->capture_default_str();
-    program.app.add_option("--init", init, "Initialisation: he, xavier, or auto (he for relu)")
-        ->check(CLI::IsMember({"auto", "he", "xavier"}))
-        ->capture_default_str();
-    add_epochs_option(program.app, epochs);
-    add_batch_option(program.app, batch);
-    add_learning_rate_option(program.app, learning_rate, "Learning rate at the start");
-    program.app
-        .add_option("--schedule", schedule, "Learning-rate schedule: constant, step or cosine")
-        ->check(CLI::IsMember({"constant", "step", "cosine"}))
-        ->capture_default_str();
-    program.app.add_option("--momentum", momentum, "Momentum, in [0, 1)")
-        ->check(CLI::Range(0.0, 0.999))
-        ->capture_default_str();
-    program.app.add_option("--weight-decay", weight_decay, "Weight decay (L2), 0 for none")
-        ->check(CLI::Range(0.0, 1.0))
-        ->capture_default_str();
-    add_seed_option(program.app, seed, "Seed of the initial weights and the shuffling")
-        ->capture_default_str();
-    program.app
-        .add_option("--train-samples", train_samples,
-                    "Train on only the first N training images (0: all)")
-        ->capture_default_str();
-    std::vector<std::string> implementations;
-    for (const Products& engine : available_products())
-        implementations.emplace_back(engine.name);
-    program.app
-        .add_option("--implementation", implementation,
-                    "Matrix-product engine of the Linear layers (chapter 6)")
-        ->check(CLI::IsMember(implementations))
-        ->capture_default_str();
-    program.app.add_option("--csv", csv_path, "Write the per-epoch curves to this CSV file");
-    program.app.add_option("--save", save_path, "Save the trained model to this file");
-    program.app
-        .add_option("--load", load_path, "Evaluate the model in this file instead of training")
-        ->excludes("--save");
-    program.app.add_option("--misclassified", misclassified_path,
-                           "Write a PNG grid of misclassified test images to this file");
+    Options o;
+    o.add_to(program.app);
     return program.run(argc, argv, [&] {
-        const std::vector<std::string> names =
-            class_names == "digits"
-                ? std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
-                : fashion_mnist_classes();
+        Run run;
+        run.names = o.class_names == "digits"
+                        ? std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
+                        : fashion_mnist_classes();
 
         //! [data]
-        Dataset train = load_split(data_dir, "train");
-        const Dataset test = load_split(data_dir, "t10k");
-        if (train_samples > 0) train.keep_first(train_samples);
+        Dataset train = load_split(o.data_dir, "train");
+        const Dataset test = load_split(o.data_dir, "t10k");
+        if (o.train_samples > 0) train.keep_first(o.train_samples);
         //! [data]
 
         //! [model]
         std::vector<std::size_t> sizes{train.features()};
-        sizes.insert(sizes.end(), hidden.begin(), hidden.end());
+        sizes.insert(sizes.end(), o.hidden.begin(), o.hidden.end());
         sizes.push_back(train.classes);
         const Init initialisation =
-            init == "xavier" || (init == "auto" && activation != "relu") ? Init::xavier : Init::he;
-        Sequential network = load_path.empty()
-                                 ? mlp(sizes, activation_named(activation), seed, initialisation)
-                                 : load_model(load_path);
-        network.use_engine(products_named(implementation));
-        Sgd optimizer(momentum, weight_decay);
+            o.init == "xavier" || (o.init == "auto" && o.activation != "relu") ? Init::xavier
+                                                                               : Init::he;
+        Sequential network =
+            o.load_path.empty() ? mlp(sizes, activation_named(o.activation), o.seed, initialisation)
+                                : load_model(o.load_path);
+        network.use_engine(products_named(o.implementation));
+        Sgd optimizer(o.momentum, o.weight_decay);
         //! [model]
-        const std::vector<std::size_t> model_sizes = layer_sizes(network);
-        const std::string hidden_activation =
-            network.layers.size() > 1 ? std::string(network.layer<ActivationLayer>(1).f.name)
-                                      : "no";
-        if (!load_path.empty()) {
-            if (model_sizes.front() != train.features() || model_sizes.back() != train.classes)
+        run.sizes = layer_sizes(network);
+        run.hidden_activation = network.layers.size() > 1
+                                    ? std::string(network.layer<ActivationLayer>(1).f.name)
+                                    : "no";
+        run.init = !o.load_path.empty() ? "loaded" : initialisation == Init::he ? "he" : "xavier";
+        for (const ParameterView& p : network.parameters())
+            run.parameters += p.value.size();
+        if (!o.load_path.empty()) {
+            if (run.sizes.front() != train.features() || run.sizes.back() != train.classes)
                 throw std::runtime_error(fmt::format(
                     "{}: the model takes {} inputs and gives {} classes, the data has {} and {}",
-                    load_path, model_sizes.front(), model_sizes.back(), train.features(),
+                    o.load_path, run.sizes.front(), run.sizes.back(), train.features(),
                     train.classes));
-            epochs = 0;
+            o.epochs = 0;
         }
 
         Report report(std::cout, 12, 4);
         const bool text = !program.json.to_stdout();
-        if (text) {
-            report.title(load_path.empty() ? "Chapter 7: Learning Fashion-MNIST"
-                                           : "Chapter 7: Evaluating a saved model");
-            report.text(fmt::format("data      {}: {} training and {} test images of {}x{}",
-                                    data_dir, train.size(), test.size(), train.images.rows,
-                                    train.images.cols));
-            report.text(fmt::format(
-                "model     {}, {} hidden layers, {}{}", fmt::join(model_sizes, "-"),
-                hidden_activation,
-                load_path.empty()
-                    ? (initialisation == Init::he ? "He initialisation" : "Xavier initialisation")
-                    : "loaded from " + load_path,
-                ", softmax cross-entropy"));
-            if (load_path.empty())
-                report.text(fmt::format(
-                    "training  SGD, batch {}, learning rate {} ({}), momentum {}, weight decay {}, "
-                    "seed {}, {}",
-                    batch, learning_rate, schedule, momentum, weight_decay, seed, implementation));
-            if (epochs > 0) {
-                report.text("");
-                report.text(fmt::format("{:>5}{:>9}{:>12}{:>11}{:>11}{:>10}{:>9}{:>11}", "epoch",
-                                        "lr", "train loss", "train acc", "test loss", "test acc",
-                                        "s/epoch", "samples/s"));
-            }
-        }
+        if (text) print_header(report, o, run, train, test);
 
         //! [training]
-        std::vector<EpochRecord> history;
+        std::vector<EpochRecord>& history = run.history;
         std::vector<std::size_t> order(train.size());
         std::iota(order.begin(), order.end(), 0);
-        boost::random::mt19937_64 shuffler(seed);
-        const Schedule lr_schedule = schedule_named(schedule);
+        boost::random::mt19937_64 shuffler(o.seed);
+        const Schedule lr_schedule = schedule_named(o.schedule);
         Matrix X, T, dJ_dZ;
-        for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
-            const double lr = learning_rate_at(lr_schedule, learning_rate, epoch, epochs);
+        for (std::size_t epoch = 0; epoch < o.epochs; ++epoch) {
+            const double lr = learning_rate_at(lr_schedule, o.learning_rate, epoch, o.epochs);
             shuffle(order, shuffler);
-            ProgressBar progress(fmt::format("epoch {:>2}/{}", epoch + 1, epochs), train.size());
+            ProgressBar progress(fmt::format("epoch {:>2}/{}", epoch + 1, o.epochs), train.size());
             double loss_sum = 0;
             std::size_t correct = 0;
             const auto start = std::chrono::steady_clock::now();
-            for (std::size_t first = 0; first < train.size(); first += batch) {
-                const std::size_t n = std::min(batch, train.size() - first);
+            for (std::size_t first = 0; first < train.size(); first += o.batch) {
+                const std::size_t n = std::min(o.batch, train.size() - first);
                 fill_batch(train, std::span(order).subspan(first, n), X, T);
-                const TrainingPosition at{epoch + 1, first / batch + 1, lr};
+                const TrainingPosition at{epoch + 1, first / o.batch + 1, lr};
                 const Matrix& logits = network.forward(X);             // forward
                 const double loss = softmax_cross_entropy(logits, T);  // the batch's mean loss
                 require_finite_loss(loss, at);  // stop at once if training has blown up
@@ -239,118 +367,22 @@ int main(int argc, char** argv) {
                                double(correct) / double(train.size()), on_test.loss,
                                on_test.accuracy, seconds});
             //! [training]
-            if (text) {
-                const EpochRecord& r = history.back();
-                report.text(fmt::format(
-                    "{:>5}{:>9.4g}{:>12.4g}{:>11.4f}{:>11.4g}{:>10.4f}{:>9.2f}{:>11.0f}", r.epoch,
-                    r.learning_rate, r.train_loss, r.train_accuracy, r.test_loss, r.test_accuracy,
-                    r.seconds, double(train.size()) / r.seconds));
-                std::cout.flush();
-            }
+            if (text) print_epoch(report, history.back(), train.size());
         }
 
         //! [evaluation]
-        const Evaluation final_test = evaluate(network, test);
-        std::vector<std::size_t> misclassified;
+        const Evaluation& final_test = run.final_test = evaluate(network, test);
+        std::vector<std::size_t>& misclassified = run.misclassified;
         for (std::size_t i = 0; i < test.size() && misclassified.size() < 24; ++i)
             if (final_test.predicted[i] != test.labels[i]) misclassified.push_back(i);
         //! [evaluation]
 
-        if (!save_path.empty()) save_model(save_path, network);
-        if (!misclassified_path.empty() && !misclassified.empty())
-            write_image_grid(misclassified_path, test, misclassified, 8, 3);
-        if (!csv_path.empty()) {
-            std::ofstream csv(csv_path);
-            csv << "epoch,learning_rate,train_loss,train_accuracy,test_loss,test_accuracy,"
-                   "seconds\n";
-            for (const EpochRecord& r : history)
-                csv << fmt::format("{},{},{},{},{},{},{}\n", r.epoch, r.learning_rate, r.train_loss,
-                                   r.train_accuracy, r.test_loss, r.test_accuracy, r.seconds);
-            if (!csv.flush()) throw std::runtime_error("cannot write " + csv_path);
-        }
-
-        double seconds_per_epoch = 0;
-        for (const EpochRecord& r : history)
-            seconds_per_epoch += r.seconds / double(history.size());
-        nlohmann::json curves = nlohmann::json::array(), confused = nlohmann::json::array();
-        for (const EpochRecord& r : history)
-            curves.push_back({{"epoch", r.epoch},
-                              {"learning_rate", r.learning_rate},
-                              {"train_loss", r.train_loss},
-                              {"train_accuracy", r.train_accuracy},
-                              {"test_loss", r.test_loss},
-                              {"test_accuracy", r.test_accuracy},
-                              {"seconds", r.seconds}});
-        for (std::size_t i : misclassified)
-            confused.push_back({{"index", i},
-                                {"label", names[test.labels[i]]},
-                                {"predicted", names[final_test.predicted[i]]}});
-        // Per class: how often it is recognised, and what it is most often taken for.
-        nlohmann::json per_class = nlohmann::json::array();
-        for (std::size_t t = 0; t < names.size(); ++t) {
-            std::size_t total = 0, worst = t == 0 ? 1 : 0;
-            for (std::size_t q = 0; q < names.size(); ++q) {
-                total += final_test.confusion[t][q];
-                if (q != t && final_test.confusion[t][q] > final_test.confusion[t][worst])
-                    worst = q;
-            }
-            per_class.push_back(
-                {{"name", names[t]},
-                 {"accuracy", total ? double(final_test.confusion[t][t]) / double(total) : 0.0},
-                 {"most_confused_with", names[worst]},
-                 {"confused_count", final_test.confusion[t][worst]}});
-        }
-        std::size_t parameters = 0;
-        for (const ParameterView& p : network.parameters())
-            parameters += p.value.size();
-        if (program.json.emit(
-                {{"sizes", model_sizes},
-                 {"activation", hidden_activation},
-                 {"init",
-                  load_path.empty() ? (initialisation == Init::he ? "he" : "xavier") : "loaded"},
-                 {"batch", batch},
-                 {"learning_rate", learning_rate},
-                 {"schedule", schedule},
-                 {"momentum", momentum},
-                 {"weight_decay", weight_decay},
-                 {"seed", seed},
-                 {"parameters", parameters},
-                 {"epochs", history.size()},
-                 {"implementation", implementation},
-                 {"history", curves},
-                 {"test_accuracy", final_test.accuracy},
-                 {"test_loss", final_test.loss},
-                 {"seconds_per_epoch", seconds_per_epoch},
-                 {"classes", names},
-                 {"confusion", final_test.confusion},
-                 {"per_class", per_class},
-                 {"misclassified", confused}}))
-            return 0;
-
-        report.section(load_path.empty() ? fmt::format("After {} epochs", history.size())
-                                         : std::string("The loaded model on the test set"));
-        report.text(fmt::format(
-            "test accuracy {:.4f}, test loss {:.4f}{}", final_test.accuracy, final_test.loss,
-            history.empty() ? "" : fmt::format(", {:.2f} s per epoch", seconds_per_epoch)));
-        report.section("Confusion matrix: rows are the true class, columns the predicted one");
-        print_confusion(report, final_test, names);
-        if (!misclassified.empty()) {
-            const std::string file = std::filesystem::path(misclassified_path).filename().string();
-            report.section(fmt::format("The first {} misclassified test images{}, true → predicted",
-                                       misclassified.size(),
-                                       file.empty() ? "" : " (" + file + ")"));
-            // Four to a line, two lines to a row of the 8-wide grid.
-            for (std::size_t k = 0; k < misclassified.size(); k += 4) {
-                std::string line =
-                    fmt::format("row {}, {}-{}:", k / 8 + 1, k % 8 + 1,
-                                std::min(k % 8 + 4, misclassified.size() - k / 8 * 8));
-                for (std::size_t i = k; i < std::min(misclassified.size(), k + 4); ++i)
-                    line += fmt::format("  {:>22}",
-                                        fmt::format("{} → {}", names[test.labels[misclassified[i]]],
-                                                    names[final_test.predicted[misclassified[i]]]));
-                report.text(line);
-            }
-        }
+        if (!o.save_path.empty()) save_model(o.save_path, network);
+        if (!o.misclassified_path.empty() && !misclassified.empty())
+            write_image_grid(o.misclassified_path, test, misclassified, 8, 3);
+        if (!o.csv_path.empty()) write_csv(o.csv_path, history);
+        if (program.json.emit(run_json(o, run, test))) return 0;
+        print_results(report, o, run, test);
         return 0;
     });
 }
