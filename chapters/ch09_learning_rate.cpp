@@ -97,6 +97,152 @@ struct Run {
     std::optional<std::size_t> steps_to_tolerance;
 };
 
+// What the Hessian says of the loss: its eigenvalues, the critical learning rates, the minimum,
+// and what theory predicts of each rate.
+struct Analysis {
+    Matrix H;  // (2, 2)
+    Eigen2 eigen;
+    double lambda_min, lambda_max;
+    double oscillation_rate, divergence_rate, fastest_rate;
+    Matrix w_star;  // (2, 1)
+    double J_star;
+
+    // The error along each eigenvector is multiplied by 1 − αλ per step, so J − J* falls at
+    // least by the square of the larger factor.
+    static double factor(double rate, double lambda) { return 1 - rate * lambda; }
+    double contraction(double rate) const {
+        return std::max(std::abs(factor(rate, lambda_min)), std::abs(factor(rate, lambda_max)));
+    }
+    std::optional<std::size_t> steps_bound(double rate, double tolerance) const {
+        const double c = contraction(rate);
+        if (c >= 1) return std::nullopt;
+        if (c == 0) return 1;
+        return std::size_t(std::ceil(std::log(tolerance) / (2 * std::log(c))));
+    }
+};
+
+Analysis analyse(const Matrix& X, const Matrix& t) {
+    const double B = double(X.size1());
+    Analysis a;
+    //! [hessian]
+    // J(w) = ½ mean (x w − t)² has gradient Xᵀ(Xw − t)/B and Hessian H = XᵀX/B.
+    a.H = matmul_At_B(X, X) / B;  // (2, 2)
+    a.eigen = eigen_symmetric_2x2(a.H);
+    a.lambda_min = a.eigen.lambda_min, a.lambda_max = a.eigen.lambda_max;
+    a.oscillation_rate = 1 / a.lambda_max;               // 1 − αλ_max < 0 above
+    a.divergence_rate = 2 / a.lambda_max;                // |1 − αλ_max| > 1 above
+    a.fastest_rate = 2 / (a.lambda_min + a.lambda_max);  // the two factors balance
+    //! [hessian]
+
+    // The minimum: H w* = Xᵀt/B (Cramer's rule), and the loss there.
+    const Matrix& H = a.H;
+    const Matrix g = matmul_At_B(X, t) / B;  // (2, 1)
+    const double det = H(0, 0) * H(1, 1) - H(0, 1) * H(1, 0);
+    a.w_star = Matrix(2, 1);
+    a.w_star(0, 0) = (H(1, 1) * g(0, 0) - H(0, 1) * g(1, 0)) / det;
+    a.w_star(1, 0) = (H(0, 0) * g(1, 0) - H(1, 0) * g(0, 0)) / det;
+    a.J_star = mse(matmul(X, a.w_star), t);
+    return a;
+}
+
+constexpr double tolerance = 1e-6;  // converged: J − J* ≤ tolerance · (J₀ − J*)
+constexpr double divergence = 1e3;  // diverged: J non-finite or above 1000 J₀
+
+// Every number of the sweep, for programs.
+nlohmann::json sweep_json(const Matrix& X, const Matrix& t, const Analysis& a, std::size_t steps,
+                          const std::vector<Run>& runs) {
+    nlohmann::json runs_json = nlohmann::json::array();
+    for (const Run& run : runs) {
+        std::vector<double> excess;
+        for (double J : run.loss)
+            excess.push_back((J - a.J_star) / (run.loss.front() - a.J_star));
+        const auto bound = a.steps_bound(run.rate, tolerance);
+        runs_json.push_back(
+            {{"name", run.name},
+             {"label", run.label},
+             {"lr", run.rate},
+             {"lr_times_lambda_max", run.rate * a.lambda_max},
+             {"factor_max", Analysis::factor(run.rate, a.lambda_max)},
+             {"factor_min", Analysis::factor(run.rate, a.lambda_min)},
+             {"contraction", a.contraction(run.rate)},
+             {"time_constant_flat", 1 / (run.rate * a.lambda_min)},
+             {"steps_bound", bound ? nlohmann::json(*bound) : nullptr},
+             {"tolerance", tolerance},
+             {"initial_loss", run.loss.front()},
+             {"final_loss", run.loss.back()},
+             {"final_excess", excess.back()},
+             {"diverged", run.diverged},
+             {"oscillated", run.oscillated},
+             {"sign_changes", run.sign_changes},
+             {"sign_pairs", run.sign_pairs},
+             {"converged", run.steps_to_tolerance.has_value()},
+             {"steps_to_tolerance",
+              run.steps_to_tolerance ? nlohmann::json(*run.steps_to_tolerance) : nullptr},
+             {"loss", run.loss},
+             {"excess", excess},
+             {"w1", run.w1},
+             {"w2", run.w2}});
+    }
+    return nlohmann::json{{"steps", steps},
+                          {"samples", X.size1()},
+                          {"X", json_matrix(X)},
+                          {"t", json_vector(Matrix(trans(t)))},
+                          {"H", json_matrix(a.H)},
+                          {"lambda_min", a.lambda_min},
+                          {"lambda_max", a.lambda_max},
+                          {"condition_number", a.lambda_max / a.lambda_min},
+                          {"v_max", json_vector(a.eigen.v_max)},
+                          {"oscillation_rate", a.oscillation_rate},
+                          {"divergence_rate", a.divergence_rate},
+                          {"fastest_rate", a.fastest_rate},
+                          {"fastest_contraction", a.contraction(a.fastest_rate)},
+                          {"w_star", json_vector(Matrix(trans(a.w_star)))},
+                          {"J_star", a.J_star},
+                          {"tolerance", tolerance},
+                          {"divergence_factor", divergence},
+                          {"runs", runs_json}};
+}
+
+// The sweep for people.
+void print_sweep(const Matrix& X, const Matrix& t, const Analysis& a, std::size_t steps,
+                 const std::vector<Run>& runs) {
+    Report report(std::cout);
+    report.title("Chapter 9: Why a learning rate?");
+    report.section(fmt::format("The data: {} samples, two correlated features", X.size1()));
+    report.text(fmt::format("{:>14}{:>14}{:>14}", "x1", "x2", "t"));
+    for (std::size_t i = 0; i < X.size1(); ++i)
+        report.text(fmt::format("{:>14.6f}{:>14.6f}{:>14.6f}", X(i, 0), X(i, 1), t(i, 0)));
+    report.section("The loss J(w) = ½ mean (x w − t)² is a quadratic");
+    report.value("H = XᵀX / B", a.H);
+    report.value("λ_min", a.lambda_min);
+    report.value("λ_max", a.lambda_max);
+    report.value("λ_max / λ_min", a.lambda_max / a.lambda_min);
+    report.value("top eigenvector v", a.eigen.v_max);
+    report.value("w* (minimum)", Matrix(trans(a.w_star)));
+    report.value_scientific("J* = J(w*)", a.J_star);
+    report.section("Critical learning rates");
+    report.value("1/λ_max (oscillation)", a.oscillation_rate);
+    report.value("2/λ_max (divergence)", a.divergence_rate);
+    report.value("2/(λ_min+λ_max) (best)", a.fastest_rate);
+
+    report.section(fmt::format("Gradient descent from w = 0, {} steps", steps));
+    report.text(
+        fmt::format("converged: J − J* ≤ {:g} (J₀ − J*); diverged: J above {:g} J₀ or not finite",
+                    tolerance, divergence));
+    report.text("");
+    report.text(fmt::format("{:<15}{:>12}{:>8}{:>9}{:>9}{:>14}{:>10}{:>12}{:>11}", "rate", "α",
+                            "αλmax", "1−αλmin", "1−αλmax", "final J", "diverged", "oscillated",
+                            "converged"));
+    for (const Run& run : runs)
+        report.text(fmt::format(
+            "{:<15}{:>12.6f}{:>8.3f}{:>9.4f}{:>9.4f}{:>14.6e}{:>10}{:>12}{:>11}", run.label,
+            run.rate, run.rate * a.lambda_max, Analysis::factor(run.rate, a.lambda_min),
+            Analysis::factor(run.rate, a.lambda_max), run.loss.back(), run.diverged ? "yes" : "no",
+            run.oscillated ? "yes" : "no",
+            run.steps_to_tolerance ? fmt::format("at {}", *run.steps_to_tolerance)
+                                   : std::string("no")));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -119,25 +265,8 @@ int main(int argc, char** argv) {
         const Data data = make_data();
         const Matrix& X = data.X;
         const Matrix& t = data.t;
-        const double B = double(X.size1());
-
-        //! [hessian]
-        // J(w) = ½ mean (x w − t)² has gradient Xᵀ(Xw − t)/B and Hessian H = XᵀX/B.
-        const Matrix H = matmul_At_B(X, X) / B;  // (2, 2)
-        const Eigen2 eigen = eigen_symmetric_2x2(H);
-        const double lambda_min = eigen.lambda_min, lambda_max = eigen.lambda_max;
-        const double oscillation_rate = 1 / lambda_max;             // 1 − αλ_max < 0 above
-        const double divergence_rate = 2 / lambda_max;              // |1 − αλ_max| > 1 above
-        const double fastest_rate = 2 / (lambda_min + lambda_max);  // the two factors balance
-        //! [hessian]
-
-        // The minimum: H w* = Xᵀt/B (Cramer's rule), and the loss there.
-        const Matrix g = matmul_At_B(X, t) / B;  // (2, 1)
-        const double det = H(0, 0) * H(1, 1) - H(0, 1) * H(1, 0);
-        Matrix w_star(2, 1);
-        w_star(0, 0) = (H(1, 1) * g(0, 0) - H(0, 1) * g(1, 0)) / det;
-        w_star(1, 0) = (H(0, 0) * g(1, 0) - H(1, 0) * g(0, 0)) / det;
-        const double J_star = mse(matmul(X, w_star), t);
+        const Analysis a = analyse(X, t);
+        const double lambda_max = a.lambda_max, J_star = a.J_star;
 
         // The sweep: by default six rates, chosen relative to the eigenvalues.
         std::vector<Run> runs;
@@ -152,7 +281,7 @@ int main(int argc, char** argv) {
                  {std::tuple{"crawl", "0.02/λmax", 0.02 / lambda_max},
                   {"smooth", "0.5/λmax", 0.5 / lambda_max},
                   {"oscillate", "1.5/λmax", 1.5 / lambda_max},
-                  {"fastest", "2/(λmin+λmax)", fastest_rate},
+                  {"fastest", "2/(λmin+λmax)", a.fastest_rate},
                   {"edge", "1.98/λmax", 1.98 / lambda_max},
                   {"diverge", "2.1/λmax", 2.1 / lambda_max}})
                 add_run(name, label, rate);
@@ -161,8 +290,6 @@ int main(int argc, char** argv) {
                 add_run(fmt::format("rate{}", i + 1), fmt::format("{}", rates[i]), rates[i]);
         }
 
-        constexpr double tolerance = 1e-6;  // converged: J − J* ≤ tolerance · (J₀ − J*)
-        constexpr double divergence = 1e3;  // diverged: J non-finite or above 1000 J₀
         for (Run& run : runs) {
             Sequential network(Linear(Matrix(2, 1, 0.0)));  // y = Xw, w = 0
             Sgd sgd;
@@ -200,8 +327,8 @@ int main(int argc, char** argv) {
             // that have shrunk to rounding noise (below 1e-9 of the largest) do not count.
             double largest = 0;
             for (std::size_t k = 0; k + 1 < run.w1.size(); ++k) {
-                run.step_along_v.push_back((run.w1[k + 1] - run.w1[k]) * eigen.v_max(0) +
-                                           (run.w2[k + 1] - run.w2[k]) * eigen.v_max(1));
+                run.step_along_v.push_back((run.w1[k + 1] - run.w1[k]) * a.eigen.v_max(0) +
+                                           (run.w2[k + 1] - run.w2[k]) * a.eigen.v_max(1));
                 largest = std::max(largest, std::abs(run.step_along_v.back()));
             }
             for (std::size_t k = 0; k + 1 < run.step_along_v.size(); ++k) {
@@ -213,106 +340,8 @@ int main(int argc, char** argv) {
             run.oscillated = run.sign_pairs > 0 && 2 * run.sign_changes > run.sign_pairs;
         }
 
-        // What theory says of each rate: the error along each eigenvector is multiplied by
-        // 1 − αλ per step, so J − J* falls at least by the square of the larger factor.
-        const auto factor = [](double rate, double lambda) { return 1 - rate * lambda; };
-        const auto contraction = [&](double rate) {
-            return std::max(std::abs(factor(rate, lambda_min)), std::abs(factor(rate, lambda_max)));
-        };
-        const auto steps_bound = [&](double rate) -> std::optional<std::size_t> {
-            const double c = contraction(rate);
-            if (c >= 1) return std::nullopt;
-            if (c == 0) return 1;
-            return std::size_t(std::ceil(std::log(tolerance) / (2 * std::log(c))));
-        };
-
-        nlohmann::json runs_json = nlohmann::json::array();
-        for (const Run& run : runs) {
-            std::vector<double> excess;
-            for (double J : run.loss)
-                excess.push_back((J - J_star) / (run.loss.front() - J_star));
-            const auto bound = steps_bound(run.rate);
-            runs_json.push_back(
-                {{"name", run.name},
-                 {"label", run.label},
-                 {"lr", run.rate},
-                 {"lr_times_lambda_max", run.rate * lambda_max},
-                 {"factor_max", factor(run.rate, lambda_max)},
-                 {"factor_min", factor(run.rate, lambda_min)},
-                 {"contraction", contraction(run.rate)},
-                 {"time_constant_flat", 1 / (run.rate * lambda_min)},
-                 {"steps_bound", bound ? nlohmann::json(*bound) : nullptr},
-                 {"tolerance", tolerance},
-                 {"initial_loss", run.loss.front()},
-                 {"final_loss", run.loss.back()},
-                 {"final_excess", excess.back()},
-                 {"diverged", run.diverged},
-                 {"oscillated", run.oscillated},
-                 {"sign_changes", run.sign_changes},
-                 {"sign_pairs", run.sign_pairs},
-                 {"converged", run.steps_to_tolerance.has_value()},
-                 {"steps_to_tolerance",
-                  run.steps_to_tolerance ? nlohmann::json(*run.steps_to_tolerance) : nullptr},
-                 {"loss", run.loss},
-                 {"excess", excess},
-                 {"w1", run.w1},
-                 {"w2", run.w2}});
-        }
-        if (program.json.emit(nlohmann::json{{"steps", steps},
-                                             {"samples", X.size1()},
-                                             {"X", json_matrix(X)},
-                                             {"t", json_vector(Matrix(trans(t)))},
-                                             {"H", json_matrix(H)},
-                                             {"lambda_min", lambda_min},
-                                             {"lambda_max", lambda_max},
-                                             {"condition_number", lambda_max / lambda_min},
-                                             {"v_max", json_vector(eigen.v_max)},
-                                             {"oscillation_rate", oscillation_rate},
-                                             {"divergence_rate", divergence_rate},
-                                             {"fastest_rate", fastest_rate},
-                                             {"fastest_contraction", contraction(fastest_rate)},
-                                             {"w_star", json_vector(Matrix(trans(w_star)))},
-                                             {"J_star", J_star},
-                                             {"tolerance", tolerance},
-                                             {"divergence_factor", divergence},
-                                             {"runs", runs_json}}))
-            return 0;
-
-        Report report(std::cout);
-        report.title("Chapter 9: Why a learning rate?");
-        report.section(fmt::format("The data: {} samples, two correlated features", X.size1()));
-        report.text(fmt::format("{:>14}{:>14}{:>14}", "x1", "x2", "t"));
-        for (std::size_t i = 0; i < X.size1(); ++i)
-            report.text(fmt::format("{:>14.6f}{:>14.6f}{:>14.6f}", X(i, 0), X(i, 1), t(i, 0)));
-        report.section("The loss J(w) = ½ mean (x w − t)² is a quadratic");
-        report.value("H = XᵀX / B", H);
-        report.value("λ_min", lambda_min);
-        report.value("λ_max", lambda_max);
-        report.value("λ_max / λ_min", lambda_max / lambda_min);
-        report.value("top eigenvector v", eigen.v_max);
-        report.value("w* (minimum)", Matrix(trans(w_star)));
-        report.value_scientific("J* = J(w*)", J_star);
-        report.section("Critical learning rates");
-        report.value("1/λ_max (oscillation)", oscillation_rate);
-        report.value("2/λ_max (divergence)", divergence_rate);
-        report.value("2/(λ_min+λ_max) (best)", fastest_rate);
-
-        report.section(fmt::format("Gradient descent from w = 0, {} steps", steps));
-        report.text(fmt::format(
-            "converged: J − J* ≤ {:g} (J₀ − J*); diverged: J above {:g} J₀ or not finite",
-            tolerance, divergence));
-        report.text("");
-        report.text(fmt::format("{:<15}{:>12}{:>8}{:>9}{:>9}{:>14}{:>10}{:>12}{:>11}", "rate", "α",
-                                "αλmax", "1−αλmin", "1−αλmax", "final J", "diverged", "oscillated",
-                                "converged"));
-        for (const Run& run : runs)
-            report.text(fmt::format(
-                "{:<15}{:>12.6f}{:>8.3f}{:>9.4f}{:>9.4f}{:>14.6e}{:>10}{:>12}{:>11}", run.label,
-                run.rate, run.rate * lambda_max, factor(run.rate, lambda_min),
-                factor(run.rate, lambda_max), run.loss.back(), run.diverged ? "yes" : "no",
-                run.oscillated ? "yes" : "no",
-                run.steps_to_tolerance ? fmt::format("at {}", *run.steps_to_tolerance)
-                                       : std::string("no")));
+        if (program.json.emit(sweep_json(X, t, a, steps, runs))) return 0;
+        print_sweep(X, t, a, steps, runs);
         return 0;
     });
 }
