@@ -153,6 +153,160 @@ nlohmann::json json_column(const Matrix& m) {
     return values;
 }
 
+// The chapter's flags.
+struct Options {
+    std::uint32_t seed = 1;
+    std::size_t hidden = 16, steps = 2000, grid_points = 61;
+    double learning_rate = 0.5;
+};
+
+// What both parts found, for the JSON and the text.
+struct Findings {
+    // Part 1: a linear stack, multiplied out, and both on the same inputs.
+    const Sequential& linear_stack;
+    const Affine& map;
+    const Matrix& inputs;
+    const Matrix& stack_output;
+    const Matrix& composed_output;
+    double largest_difference, largest_output;
+    // Part 2: XOR.
+    const Matrix& X;
+    const Matrix& T;
+    const std::vector<Trained>& trained;
+    const Affine& linear_map;  // the trained linear network, multiplied out
+    const std::vector<double>& coordinates;
+};
+
+// What no linear model can beat (see the book): 3 of the 4 points, and, for the best fit to all
+// four, the output 1/2 everywhere, whose cross-entropy is ln 2 and whose squared error
+// ½(1/2)² = 1/8.
+constexpr double best_linear_accuracy = 0.75, best_linear_mse = 0.125;
+const double best_linear_bce = std::log(2.0);
+
+// Every number of both parts, for programs.
+nlohmann::json chapter_json(const Options& o, const Findings& f) {
+    const auto& [linear_stack, map, inputs, stack_output, composed_output, largest_difference,
+                 largest_output, X, T, trained, linear_map, coordinates] = f;
+    nlohmann::json networks = nlohmann::json::array();
+    for (const Trained& t : trained) {
+        nlohmann::json layers = nlohmann::json::array();
+        for (const Linear* layer : linear_layers(t.network))
+            layers.push_back({{"W", json_matrix(layer->W)}, {"b", json_vector(*layer->b)}});
+        networks.push_back({{"name", t.name},
+                            {"sizes", t.sizes},
+                            {"loss", t.loss},
+                            {"final_loss", t.loss.back()},
+                            {"outputs", json_column(t.outputs)},
+                            {"accuracy", t.accuracy},
+                            {"layers", layers},
+                            {"grid", json_matrix(t.grid)}});
+    }
+    nlohmann::json stack_layers = nlohmann::json::array();
+    for (const Linear* layer : linear_layers(linear_stack))
+        stack_layers.push_back({{"W", json_matrix(layer->W)}, {"b", json_vector(*layer->b)}});
+    return nlohmann::json{{"seed", o.seed},
+                          {"hidden", o.hidden},
+                          {"steps", o.steps},
+                          {"lr", o.learning_rate},
+                          {"collapse",
+                           {{"layers", stack_layers},
+                            {"W", json_matrix(map.W)},
+                            {"b", json_vector(map.b)},
+                            {"inputs", json_matrix(inputs)},
+                            {"stack_output", json_column(stack_output)},
+                            {"composed_output", json_column(composed_output)},
+                            {"max_difference", largest_difference},
+                            {"relative_difference", largest_difference / largest_output}}},
+                          {"X", json_matrix(X)},
+                          {"t", json_column(T)},
+                          {"networks", networks},
+                          {"linear_W", json_matrix(linear_map.W)},
+                          {"linear_b", json_vector(linear_map.b)},
+                          {"best_linear_accuracy", best_linear_accuracy},
+                          {"best_linear_bce", best_linear_bce},
+                          {"best_linear_mse", best_linear_mse},
+                          {"grid_points", o.grid_points},
+                          {"grid_coordinates", coordinates}};
+}
+
+// Both parts for people.
+void print_chapter(const Options& o, const Findings& f) {
+    const auto& [linear_stack, map, inputs, stack_output, composed_output, largest_difference,
+                 largest_output, X, T, trained, linear_map, coordinates] = f;
+    const auto [seed, hidden, steps, grid_points, learning_rate] = o;
+    Report report(std::cout, 28);
+    report.title("Chapter 8: Why activation functions?");
+    report.section(fmt::format(
+        "Three linear layers 2-4-4-1, weights and biases drawn from N(0, 1), seed {}", seed));
+    for (std::size_t l = 0; l < linear_stack.layers.size(); ++l) {
+        report.value(fmt::format("W{}", l + 1), linear_stack.layer<Linear>(l).W);
+        report.value(fmt::format("b{}", l + 1), *linear_stack.layer<Linear>(l).b);
+    }
+    report.section("Multiplied out: one layer");
+    report.value("W = W1 W2 W3", map.W);
+    report.value("b = (b1 W2 + b2) W3 + b3", map.b);
+    report.section("The stack and the one layer on the same inputs");
+    report.text(fmt::format("{:>12}{:>12}{:>18}{:>18}{:>12}", "x1", "x2", "three layers", "x W + b",
+                            "difference"));
+    for (std::size_t i = 0; i < inputs.size1(); ++i)
+        report.text(fmt::format("{:>12.6f}{:>12.6f}{:>18.12f}{:>18.12f}{:>12.1e}", inputs(i, 0),
+                                inputs(i, 1), stack_output(i, 0), composed_output(i, 0),
+                                stack_output(i, 0) - composed_output(i, 0)));
+    report.value_scientific("largest difference", largest_difference);
+    report.value_scientific("relative to largest |y|", largest_difference / largest_output);
+
+    report.section(
+        fmt::format("XOR: {} full-batch steps, α = {}, seed {}", steps, learning_rate, seed));
+    report.text("Every network ends in one sigmoid neuron, trained with binary cross-entropy;");
+    report.text("weights start from N(0, 1/in), biases from 0.");
+    report.text("");
+    report.text(fmt::format("{:<10}{:<10}{:>10}{:>10}   outputs at (0,0) (0,1) (1,0) (1,1)",
+                            "network", "sizes", "loss", "accuracy"));
+    for (const Trained& t : trained) {
+        std::string sizes;
+        for (std::size_t n : t.sizes)
+            sizes += (sizes.empty() ? "" : "-") + std::to_string(n);
+        std::string outputs;
+        for (std::size_t i = 0; i < 4; ++i)
+            outputs += fmt::format("{:>9.4f}", t.outputs(i, 0));
+        report.text(fmt::format("{:<10}{:<10}{:>10.6f}{:>10.2f}   {}", t.name, sizes, t.loss.back(),
+                                t.accuracy, outputs));
+    }
+    report.text("");
+    report.text(fmt::format("No linear model classifies more than {} of the four points;",
+                            best_linear_accuracy));
+    report.text(fmt::format("the best linear fit outputs 0.5 everywhere: cross-entropy {:.6f}.",
+                            best_linear_bce));
+
+    report.section("The trained linear network, multiplied out: y = σ(x W + b)");
+    report.text(fmt::format("W = [ {:.3e} {:.3e} ]ᵀ,  b = {:.3e}", linear_map.W(0, 0),
+                            linear_map.W(1, 0), linear_map.b(0, 0)));
+
+    const std::size_t stride = std::max<std::size_t>(1, (grid_points - 1) / 10);
+    report.section(fmt::format("Decision maps on [-0.5, 1.5]², every {} of {} points",
+                               stride == 1 ? std::string("one") : fmt::format("{}th", stride),
+                               grid_points));
+    std::vector<std::vector<std::string>> maps;
+    maps.reserve(trained.size());
+    for (const Trained& t : trained)
+        maps.push_back(ascii_map(t.grid, stride));
+    report.text("'#': output above 0.5, '.': below, '~': within 0.001 of 0.5");
+    report.text("");
+    std::string header;
+    for (const Trained& t : trained)
+        header += fmt::format("{:<{}}", t.name, maps.front().front().size() + 3);
+    const auto trimmed = [](std::string text) {
+        return text.erase(text.find_last_not_of(' ') + 1);
+    };
+    report.text(trimmed(header));
+    for (std::size_t line = 0; line < maps.front().size(); ++line) {
+        std::string text;
+        for (const auto& map_lines : maps)
+            text += map_lines[line] + "   ";
+        report.text(trimmed(text));
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -160,9 +314,10 @@ int main(int argc, char** argv) {
         "Chapter 8: why activation functions? A linear stack collapses to one matrix and "
         "cannot learn XOR; one hidden layer with sigmoid, tanh or ReLU can.",
         "ch08_activations"};
-    std::uint32_t seed = 1;
-    std::size_t hidden = 16, steps = 2000, grid_points = 61;
-    double learning_rate = 0.5;
+    Options o;
+    std::uint32_t& seed = o.seed;
+    std::size_t &hidden = o.hidden, &steps = o.steps, &grid_points = o.grid_points;
+    double& learning_rate = o.learning_rate;
     add_seed_option(program.app, seed, "Seed of every network's initial weights")
         ->capture_default_str();
     program.app.add_option("--hidden", hidden, "Hidden neurons of the nonlinear networks (2-H-1)")
@@ -235,126 +390,11 @@ int main(int argc, char** argv) {
         // The trained linear network, multiplied out: its output is σ(x W + b).
         const Affine linear_map = collapse(trained.front().network);
 
-        // What no linear model can beat (see the book): 3 of the 4 points, and, for the best
-        // fit to all four, the output 1/2 everywhere, whose cross-entropy is ln 2 and whose
-        // squared error ½(1/2)² = 1/8.
-        const double best_linear_accuracy = 0.75, best_linear_bce = std::log(2.0),
-                     best_linear_mse = 0.125;
-
-        nlohmann::json networks = nlohmann::json::array();
-        for (const Trained& t : trained) {
-            nlohmann::json layers = nlohmann::json::array();
-            for (const Linear* layer : linear_layers(t.network))
-                layers.push_back({{"W", json_matrix(layer->W)}, {"b", json_vector(*layer->b)}});
-            networks.push_back({{"name", t.name},
-                                {"sizes", t.sizes},
-                                {"loss", t.loss},
-                                {"final_loss", t.loss.back()},
-                                {"outputs", json_column(t.outputs)},
-                                {"accuracy", t.accuracy},
-                                {"layers", layers},
-                                {"grid", json_matrix(t.grid)}});
-        }
-        nlohmann::json stack_layers = nlohmann::json::array();
-        for (const Linear* layer : linear_layers(linear_stack))
-            stack_layers.push_back({{"W", json_matrix(layer->W)}, {"b", json_vector(*layer->b)}});
-        if (program.json.emit(
-                nlohmann::json{{"seed", seed},
-                               {"hidden", hidden},
-                               {"steps", steps},
-                               {"lr", learning_rate},
-                               {"collapse",
-                                {{"layers", stack_layers},
-                                 {"W", json_matrix(map.W)},
-                                 {"b", json_vector(map.b)},
-                                 {"inputs", json_matrix(inputs)},
-                                 {"stack_output", json_column(stack_output)},
-                                 {"composed_output", json_column(composed_output)},
-                                 {"max_difference", largest_difference},
-                                 {"relative_difference", largest_difference / largest_output}}},
-                               {"X", json_matrix(X)},
-                               {"t", json_column(T)},
-                               {"networks", networks},
-                               {"linear_W", json_matrix(linear_map.W)},
-                               {"linear_b", json_vector(linear_map.b)},
-                               {"best_linear_accuracy", best_linear_accuracy},
-                               {"best_linear_bce", best_linear_bce},
-                               {"best_linear_mse", best_linear_mse},
-                               {"grid_points", grid_points},
-                               {"grid_coordinates", coordinates}}))
-            return 0;
-
-        Report report(std::cout, 28);
-        report.title("Chapter 8: Why activation functions?");
-        report.section(fmt::format(
-            "Three linear layers 2-4-4-1, weights and biases drawn from N(0, 1), seed {}", seed));
-        for (std::size_t l = 0; l < linear_stack.layers.size(); ++l) {
-            report.value(fmt::format("W{}", l + 1), linear_stack.layer<Linear>(l).W);
-            report.value(fmt::format("b{}", l + 1), *linear_stack.layer<Linear>(l).b);
-        }
-        report.section("Multiplied out: one layer");
-        report.value("W = W1 W2 W3", map.W);
-        report.value("b = (b1 W2 + b2) W3 + b3", map.b);
-        report.section("The stack and the one layer on the same inputs");
-        report.text(fmt::format("{:>12}{:>12}{:>18}{:>18}{:>12}", "x1", "x2", "three layers",
-                                "x W + b", "difference"));
-        for (std::size_t i = 0; i < inputs.size1(); ++i)
-            report.text(fmt::format("{:>12.6f}{:>12.6f}{:>18.12f}{:>18.12f}{:>12.1e}", inputs(i, 0),
-                                    inputs(i, 1), stack_output(i, 0), composed_output(i, 0),
-                                    stack_output(i, 0) - composed_output(i, 0)));
-        report.value_scientific("largest difference", largest_difference);
-        report.value_scientific("relative to largest |y|", largest_difference / largest_output);
-
-        report.section(
-            fmt::format("XOR: {} full-batch steps, α = {}, seed {}", steps, learning_rate, seed));
-        report.text("Every network ends in one sigmoid neuron, trained with binary cross-entropy;");
-        report.text("weights start from N(0, 1/in), biases from 0.");
-        report.text("");
-        report.text(fmt::format("{:<10}{:<10}{:>10}{:>10}   outputs at (0,0) (0,1) (1,0) (1,1)",
-                                "network", "sizes", "loss", "accuracy"));
-        for (const Trained& t : trained) {
-            std::string sizes;
-            for (std::size_t n : t.sizes)
-                sizes += (sizes.empty() ? "" : "-") + std::to_string(n);
-            std::string outputs;
-            for (std::size_t i = 0; i < 4; ++i)
-                outputs += fmt::format("{:>9.4f}", t.outputs(i, 0));
-            report.text(fmt::format("{:<10}{:<10}{:>10.6f}{:>10.2f}   {}", t.name, sizes,
-                                    t.loss.back(), t.accuracy, outputs));
-        }
-        report.text("");
-        report.text(fmt::format("No linear model classifies more than {} of the four points;",
-                                best_linear_accuracy));
-        report.text(fmt::format("the best linear fit outputs 0.5 everywhere: cross-entropy {:.6f}.",
-                                best_linear_bce));
-
-        report.section("The trained linear network, multiplied out: y = σ(x W + b)");
-        report.text(fmt::format("W = [ {:.3e} {:.3e} ]ᵀ,  b = {:.3e}", linear_map.W(0, 0),
-                                linear_map.W(1, 0), linear_map.b(0, 0)));
-
-        const std::size_t stride = std::max<std::size_t>(1, (grid_points - 1) / 10);
-        report.section(fmt::format("Decision maps on [-0.5, 1.5]², every {} of {} points",
-                                   stride == 1 ? std::string("one") : fmt::format("{}th", stride),
-                                   grid_points));
-        std::vector<std::vector<std::string>> maps;
-        maps.reserve(trained.size());
-        for (const Trained& t : trained)
-            maps.push_back(ascii_map(t.grid, stride));
-        report.text("'#': output above 0.5, '.': below, '~': within 0.001 of 0.5");
-        report.text("");
-        std::string header;
-        for (const Trained& t : trained)
-            header += fmt::format("{:<{}}", t.name, maps.front().front().size() + 3);
-        const auto trimmed = [](std::string text) {
-            return text.erase(text.find_last_not_of(' ') + 1);
-        };
-        report.text(trimmed(header));
-        for (std::size_t line = 0; line < maps.front().size(); ++line) {
-            std::string text;
-            for (const auto& map_lines : maps)
-                text += map_lines[line] + "   ";
-            report.text(trimmed(text));
-        }
+        const Findings findings{
+            linear_stack,   map, inputs, stack_output, composed_output, largest_difference,
+            largest_output, X,   T,      trained,      linear_map,      coordinates};
+        if (program.json.emit(chapter_json(o, findings))) return 0;
+        print_chapter(o, findings);
         return 0;
     });
 }
