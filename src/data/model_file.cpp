@@ -129,6 +129,19 @@ struct Contents {
     Activation hidden = activations::identity;
 };
 
+/// Refuses to save \p network because of its layer \p i (0-based): "layer 3 (Linear 4x2) "
+/// followed by \p pieces.
+template <class... Pieces>
+[[noreturn]] void refuse_layer(const std::filesystem::path& path, const Sequential& network,
+                               std::size_t i, const Pieces&... pieces) {
+    std::string why = "layer " + std::to_string(i + 1);
+    why += " (";
+    why += network.layers[i]->description();
+    why += ") ";
+    (why += ... += pieces);
+    refuse(path, why);
+}
+
 /// The contents of \p network, which must be an MLP: Linear layers with biases, the same
 /// activation between each two, and a Linear layer last.
 Contents contents_of(const std::filesystem::path& path, const Sequential& network) {
@@ -138,20 +151,18 @@ Contents contents_of(const std::filesystem::path& path, const Sequential& networ
         "; a model file holds an MLP: Linear with bias, activation, ..., Linear with bias";
     for (std::size_t i = 0; i < network.layers.size(); ++i) {
         const Layer& layer = *network.layers[i];
-        const std::string which =
-            "layer " + std::to_string(i + 1) + " (" + layer.description() + ")";
         if (i % 2 == 0) {
             const auto* linear = dynamic_cast<const Linear*>(&layer);
             if (!linear || !linear->b)
-                refuse(path, which + " is not a Linear layer with bias" + shape);
+                refuse_layer(path, network, i, "is not a Linear layer with bias", shape);
             p.W.push_back(&linear->W);
             p.b.push_back(&*linear->b);
         } else {
             const auto* activation = dynamic_cast<const ActivationLayer*>(&layer);
-            if (!activation) refuse(path, which + " is not an activation" + shape);
+            if (!activation) refuse_layer(path, network, i, "is not an activation", shape);
             if (i > 1 && !same_functions(activation->f, p.hidden))
-                refuse(path, which + " differs from layer 2 (" + std::string(p.hidden.name) +
-                                 "); a model file holds one hidden activation");
+                refuse_layer(path, network, i, "differs from layer 2 (", p.hidden.name,
+                             "); a model file holds one hidden activation");
             p.hidden = activation->f;
         }
     }
