@@ -7,19 +7,36 @@
 //
 // gzip files are written with zlib: both real deflate streams and stored (uncompressed) ones,
 // whose layout is known byte for byte.
+//
+// Special files (a FIFO, a directory, a device) and files that would cost too much memory are
+// read in a child process (in_child) that is killed if it takes too long, so that a reader that
+// blocks fails the test instead of hanging it, and whose address space is limited to what it
+// already uses plus a budget, so that a reader that holds more than it should fails instead of
+// taking the machine. Under AddressSanitizer the address space cannot be limited: the tests
+// that need the limit report themselves skipped there.
 #define BOOST_TEST_MODULE idx
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <initializer_list>
+#include <poll.h>
 #include <random>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 #include <zlib.h>
 
@@ -28,6 +45,8 @@
 #include "backprop/core/matrix.hpp"
 #include "backprop/data/dataset.hpp"
 #include "backprop/data/idx.hpp"
+
+#include "run_program.hpp"
 
 using namespace backprop;
 namespace fs = std::filesystem;
@@ -99,6 +118,17 @@ Bytes concatenated(Bytes a, const Bytes& b) {
     return a;
 }
 
+/// A gzip file of several members: one of \p head, then \p copies copies of one member of
+/// \p zeros zero bytes. One stream of head + copies * zeros bytes, written in little time and
+/// space however long it inflates.
+Bytes gzip_with_zeros(const Bytes& head, std::size_t zeros, std::size_t copies) {
+    Bytes out = gzip(head);
+    const Bytes member = gzip(Bytes(zeros, 0), Z_BEST_SPEED);
+    for (std::size_t i = 0; i < copies; ++i)
+        out.insert(out.end(), member.begin(), member.end());
+    return out;
+}
+
 Bytes first(const Bytes& bytes, std::size_t n) {
     return Bytes(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n));
 }
@@ -125,7 +155,7 @@ class TempDir {
 
     /// Writes \p bytes to the file \p name in the directory; returns its path.
     fs::path write(const std::string& name, const Bytes& bytes) const {
-        const fs::path file = path_ / name;
+        fs::path file = path_ / name;
         std::ofstream out(file, std::ios::binary | std::ios::trunc);
         out.write(reinterpret_cast<const char*>(bytes.data()),
                   static_cast<std::streamsize>(bytes.size()));
@@ -175,12 +205,133 @@ Says says_exactly(const fs::path& file, const std::string& rest) {
     return Says{file.string(), {}, file.string() + ": " + rest};
 }
 
+/// What a call made in a child process did.
+struct ChildResult {
+    bool finished = false;  ///< the child reported back before it was killed
+    bool threw = false;     ///< the call threw
+    std::string message;    ///< what the call returned, or the exception's what()
+    double seconds = 0;     ///< how long the call took, measured in the child
+};
+
+/// The address space this process uses now, in bytes.
+std::uint64_t address_space_in_use() {
+    std::ifstream statm("/proc/self/statm");
+    std::uint64_t pages = 0;
+    statm >> pages;
+    return pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+/// Runs \p call in a forked child whose address space is limited to what it already uses plus
+/// \p budget_mib MiB (none if 0), and kills it if it has not reported back after \p timeout_s
+/// seconds. The child reports what the call returned or threw, and how long it took.
+ChildResult in_child(const std::function<std::string()>& call, std::size_t budget_mib,
+                     int timeout_s) {
+    int pipe_ends[2];
+    BOOST_REQUIRE(pipe(pipe_ends) == 0);
+    const pid_t child = fork();
+    BOOST_REQUIRE(child >= 0);
+    if (child == 0) {
+        close(pipe_ends[0]);
+        if (budget_mib > 0) {
+            const rlim_t limit = address_space_in_use() + (rlim_t{budget_mib} << 20);
+            const rlimit as{limit, limit};
+            if (setrlimit(RLIMIT_AS, &as) != 0) _exit(3);
+        }
+        std::string report;
+        const auto start = std::chrono::steady_clock::now();
+        try {
+            report = "R" + call();
+        } catch (const std::exception& e) {
+            report = std::string("T") + e.what();
+        } catch (...) {
+            report = "Tan exception that is not a std::exception";
+        }
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+        report = std::to_string(took.count()) + " " + report;
+        for (std::size_t done = 0; done < report.size();) {
+            const ssize_t n = write(pipe_ends[1], report.data() + done, report.size() - done);
+            if (n <= 0) _exit(4);
+            done += static_cast<std::size_t>(n);
+        }
+        _exit(0);
+    }
+    close(pipe_ends[1]);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    std::string report;
+    bool ended = false;
+    while (!ended) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        pollfd ready{pipe_ends[0], POLLIN, 0};
+        const int polled = poll(&ready, 1, static_cast<int>(left.count()));
+        if (polled < 0 && errno == EINTR) continue;
+        if (polled <= 0) break;
+        char buffer[4096];
+        const ssize_t n = read(pipe_ends[0], buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0)
+            ended = true;
+        else
+            report.append(buffer, static_cast<std::size_t>(n));
+    }
+    close(pipe_ends[0]);
+    if (!ended) kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    ChildResult result;
+    const std::size_t space = report.find(' ');
+    if (!ended || space == std::string::npos || space + 1 >= report.size()) {
+        result.message = !ended
+                             ? "killed after " + std::to_string(timeout_s) + " s"
+                             : "the child reported nothing (status " + std::to_string(status) + ")";
+        return result;
+    }
+    result.finished = true;
+    result.seconds = std::stod(report.substr(0, space));
+    result.threw = report[space + 1] == 'T';
+    result.message = report.substr(space + 2);
+    return result;
+}
+
+/// The call finished in under \p seconds by throwing exactly \p message.
+void check_refused(const ChildResult& r, const std::string& message, double seconds) {
+    BOOST_TEST_MESSAGE("    " << r.message << " (" << r.seconds << " s)");
+    BOOST_TEST_REQUIRE(r.finished, r.message);
+    BOOST_TEST(r.threw, "the call returned: " << r.message);
+    BOOST_TEST(r.message == message);
+    BOOST_TEST(r.seconds < seconds, "it took " << r.seconds << " s");
+}
+
 // Five images of 4x3 and their five labels: small enough to spell out.
 constexpr std::uint32_t small_count = 5;
 constexpr std::uint32_t small_rows = 4;
 constexpr std::uint32_t small_cols = 3;
-const Bytes small_pixels = pattern(small_count * small_rows * small_cols);
+const Bytes small_pixels = pattern(std::size_t{small_count} * small_rows * small_cols);
 const Bytes small_labels{3, 0, 9, 1, 7};
+
+// 32768 images of 64x64, all zero: 128 MiB of pixels in a gzip file of some 130 KB.
+constexpr std::uint32_t big_count = 32768;
+constexpr std::uint32_t big_side = 64;
+constexpr std::size_t big_bytes = std::size_t{big_count} * big_side * big_side;
+constexpr std::size_t zeros_member = std::size_t{16} << 20;
+
+Bytes big_images_gz() {
+    return gzip_with_zeros(image_file(big_count, big_side, big_side, {}), zeros_member,
+                           big_bytes / zeros_member);
+}
+
+/// A call for in_child() that reads \p path as an image file and throws what the reader
+/// throws.
+std::function<std::string()> reading_images(const fs::path& path) {
+    return [path] {
+        const IdxImages images = read_idx_images(path);
+        return std::to_string(images.count) + " images";
+    };
+}
+
+// The memory tests need the address space limited.
+const auto when_memory_can_be_limited = boost::unit_test::enable_if<address_space_can_be_limited>();
 
 }  // namespace
 
@@ -190,7 +341,7 @@ BOOST_AUTO_TEST_CASE(plain_and_gzip_files_read_back_exactly) {
     TempDir dir;
     // 300 images of 28x28: large enough for several deflate blocks and more than one read of
     // the reader's input buffer.
-    const Bytes pixels = pattern(300 * 28 * 28, 7);
+    const Bytes pixels = pattern(std::size_t{300} * 28 * 28, 7);
     const Bytes labels = cycling_labels(300);
     const Bytes images_bytes = image_file(300, 28, 28, pixels);
     const Bytes labels_bytes = label_file(labels);
@@ -261,8 +412,9 @@ BOOST_AUTO_TEST_CASE(missing_or_unreadable) {
                           says_exactly(missing, "cannot open: No such file or directory"));
     BOOST_CHECK_EXCEPTION(read_idx_labels(missing), IdxError,
                           says_exactly(missing, "cannot open: No such file or directory"));
-    // A directory opens, on Linux, but cannot be read.
-    BOOST_CHECK_EXCEPTION(read_idx_images(dir.path()), IdxError, says(dir.path(), {"cannot read"}));
+    // A directory is refused for what it is (it would open, on Linux, but not read).
+    BOOST_CHECK_EXCEPTION(read_idx_images(dir.path()), IdxError,
+                          says_exactly(dir.path(), "is a directory, not a regular file"));
 }
 
 BOOST_AUTO_TEST_CASE(truncated_plain_files) {
@@ -345,7 +497,7 @@ BOOST_AUTO_TEST_CASE(truncated_gzip_streams) {
     // A whole IDX file, compressed, and the compressed file cut: inside the gzip header, inside
     // the deflate stream, inside the 8-byte trailer (CRC-32 and length), and just before it.
     TempDir dir;
-    const Bytes images = image_file(200, 28, 28, pattern(200 * 28 * 28, 3));
+    const Bytes images = image_file(200, 28, 28, pattern(std::size_t{200} * 28 * 28, 3));
     for (int level : {Z_BEST_COMPRESSION, 0}) {
         const Bytes compressed = gzip(images, level);
         BOOST_TEST_MESSAGE("level " << level << ": " << compressed.size() << " bytes compressed");
@@ -517,7 +669,9 @@ BOOST_AUTO_TEST_CASE(absurd_headers_fail_before_reading) {
         read_idx_labels(no_labels), IdxError,
         says_exactly(no_labels, "header claims 0 labels; a label file must hold at least one"));
     // Within the limits but far beyond the file: the plain file's length refuses it before any
-    // allocation; the gzip stream ends after the reader has reserved at most its cap.
+    // allocation; the gzip stream's length is not known before it is read, so the reader
+    // allocates the 100 MB the header promises (touching only the pages it fills) and finds
+    // the stream short.
     const fs::path big = dir.write("big", idx_file(0x08, {100000000}, tiny));
     BOOST_CHECK_EXCEPTION(read_idx_labels(big), IdxError,
                           says_exactly(big,
@@ -532,7 +686,7 @@ BOOST_AUTO_TEST_CASE(absurd_headers_fail_before_reading) {
 
 BOOST_AUTO_TEST_CASE(corrupt_gzip) {
     TempDir dir;
-    const Bytes images = image_file(200, 28, 28, pattern(200 * 28 * 28, 5));
+    const Bytes images = image_file(200, 28, 28, pattern(std::size_t{200} * 28 * 28, 5));
     // Bytes flipped in the middle of a deflated stream, and of a stored one (where only the
     // CRC-32 can tell).
     for (int level : {Z_BEST_COMPRESSION, Z_BEST_SPEED, 0}) {
@@ -598,6 +752,190 @@ BOOST_AUTO_TEST_CASE(labels_out_of_range) {
         read_idx_labels(nine, 9), IdxError,
         says_exactly(nine, "label 9 at index 2 is out of range (9 classes: 0 to 8)"));
     BOOST_TEST(read_idx_labels(nine, 10) == Bytes({0, 8, 9}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(headers)
+
+BOOST_AUTO_TEST_CASE(the_header_alone) {
+    TempDir dir;
+    const Bytes images = image_file(small_count, small_rows, small_cols, small_pixels);
+    const fs::path plain = dir.write("images", images);
+    const fs::path compressed = dir.write("images.gz", gzip(images));
+    for (const fs::path& path : {plain, compressed}) {
+        BOOST_TEST_CONTEXT(path.filename()) {
+            const IdxHeader header = read_idx_header(path, IdxKind::images);
+            BOOST_TEST(header.count == small_count);
+            BOOST_TEST(header.rows == small_rows);
+            BOOST_TEST(header.cols == small_cols);
+            BOOST_TEST(header.compressed == (path == compressed));
+        }
+    }
+    const fs::path labels = dir.write("labels.gz", gzip(label_file(small_labels)));
+    const IdxHeader label_header = read_idx_header(labels, IdxKind::labels);
+    BOOST_TEST(label_header.count == small_labels.size());
+    BOOST_TEST(label_header.rows == 0u);
+    BOOST_TEST(label_header.cols == 0u);
+    BOOST_TEST(label_header.compressed);
+
+    // Only the header is read: damage to a stored gzip stream's last pixels is found by the
+    // whole read (its CRC-32), not by the header's.
+    Bytes damaged = gzip(images, 0);
+    damaged[damaged.size() - 8 - 2] ^= 0x01;  // before the 8-byte trailer: the pixels
+    const fs::path damaged_path = dir.write("damaged.gz", damaged);
+    BOOST_TEST(read_idx_header(damaged_path, IdxKind::images).count == small_count);
+    BOOST_CHECK_EXCEPTION(read_idx_images(damaged_path), IdxError,
+                          says_exactly(damaged_path, "corrupt gzip data: incorrect data check"));
+
+    // The header's own checks, with the whole reader's messages; a plain file's length is one.
+    BOOST_CHECK_EXCEPTION(
+        read_idx_header(plain, IdxKind::labels), IdxError,
+        says_exactly(plain, "holds images (3 dimensions), expected labels (1 dimension)"));
+    const fs::path cut = dir.write("cut", first(images, 16 + 50));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_header(cut, IdxKind::images), IdxError,
+        says_exactly(cut,
+                     "truncated: the header promises 60 bytes of pixels but the file holds 50"));
+    const fs::path absurd = dir.write("absurd.gz", gzip(image_file(10, 28, 4097, pattern(10))));
+    BOOST_CHECK_EXCEPTION(read_idx_header(absurd, IdxKind::images), IdxError,
+                          says_exactly(absurd,
+                                       "header claims images of 28x4097 pixels, larger than the "
+                                       "4096x4096 this reader accepts"));
+    const fs::path missing = dir.path() / "missing";
+    BOOST_CHECK_EXCEPTION(read_idx_header(missing, IdxKind::labels), IdxError,
+                          says_exactly(missing, "cannot open: No such file or directory"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Each read here runs in a child process that is killed after 10 seconds: a reader that waits
+// on a FIFO fails the test instead of hanging it.
+BOOST_AUTO_TEST_SUITE(special_files)
+
+BOOST_AUTO_TEST_CASE(a_fifo_is_refused_at_once) {
+    TempDir dir;
+    dir.write("train-images-idx3-ubyte",
+              image_file(small_count, small_rows, small_cols, small_pixels));
+    const fs::path fifo = dir.path() / "train-labels-idx1-ubyte";
+    BOOST_REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    const std::string message = fifo.string() + ": is a FIFO (named pipe), not a regular file";
+    check_refused(in_child(
+                      [&] {
+                          read_idx_labels(fifo);
+                          return std::string();
+                      },
+                      0, 10),
+                  message, 1.0);
+    check_refused(in_child(reading_images(fifo), 0, 10), message, 1.0);
+    check_refused(in_child(
+                      [&] {
+                          read_idx_header(fifo, IdxKind::labels);
+                          return std::string();
+                      },
+                      0, 10),
+                  message, 1.0);
+    check_refused(in_child(
+                      [&] {
+                          load_split(dir.path(), "train");
+                          return std::string();
+                      },
+                      0, 10),
+                  message, 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_directory_and_a_device_are_refused_at_once) {
+    TempDir dir;
+    check_refused(in_child(reading_images(dir.path()), 0, 10),
+                  dir.path().string() + ": is a directory, not a regular file", 1.0);
+    // /dev/zero never ends: a reader that read it would read forever, or until memory ran out
+    // (64 MiB more, where that can be limited).
+    const std::size_t budget = address_space_can_be_limited ? 64 : 0;
+    const fs::path zero = "/dev/zero";
+    BOOST_TEST_REQUIRE(fs::is_character_file(zero));
+    check_refused(in_child(reading_images(zero), budget, 10),
+                  "/dev/zero: is a character device, not a regular file", 1.0);
+    check_refused(in_child(
+                      [&] {
+                          read_idx_labels(zero);
+                          return std::string();
+                      },
+                      budget, 10),
+                  "/dev/zero: is a character device, not a regular file", 1.0);
+    // Through a link, as a dataset's file: named by the link's path.
+    const fs::path link = dir.path() / "t10k-images-idx3-ubyte";
+    fs::create_symlink(zero, link);
+    dir.write("t10k-labels-idx1-ubyte", label_file(small_labels));
+    check_refused(in_child(
+                      [&] {
+                          load_split(dir.path(), "t10k");
+                          return std::string();
+                      },
+                      budget, 10),
+                  link.string() + ": is a character device, not a regular file", 1.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The data is allocated once at the size the header promises, never grown, and nothing past
+// it is held. The reads run in a child whose address space is limited to what it uses plus a
+// budget, so that a reader that needed more fails these tests (with std::bad_alloc).
+BOOST_AUTO_TEST_SUITE(memory)
+
+BOOST_AUTO_TEST_CASE(a_large_gzip_file_is_held_once, *when_memory_can_be_limited) {
+    TempDir dir;
+    const fs::path path = dir.write("big.gz", big_images_gz());
+    // 128 MiB of pixels in 128 + 40 MiB: a reader that grew its storage by doubling (64 MiB,
+    // then 128 MiB while the 64 are copied) would need 192.
+    const auto read_all = [&] {
+        const IdxImages images = read_idx_images(path);
+        const bool zero = std::all_of(images.pixels.begin(), images.pixels.end(),
+                                      [](std::uint8_t p) { return p == 0; });
+        return std::to_string(images.count) + " images of " + std::to_string(images.rows) + "x" +
+               std::to_string(images.cols) + ", " + std::to_string(images.pixels.size()) +
+               " bytes" + (zero ? ", all zero" : ", not all zero");
+    };
+    const ChildResult r = in_child(read_all, 128 + 40, 120);
+    BOOST_TEST_MESSAGE("    " << r.message << " (" << r.seconds << " s)");
+    BOOST_TEST_REQUIRE(r.finished, r.message);
+    BOOST_TEST(!r.threw, r.message);
+    BOOST_TEST(r.message == "32768 images of 64x64, 134217728 bytes, all zero");
+
+    // Too little memory for the data: said so, naming the file and the size, never a bare
+    // std::bad_alloc.
+    check_refused(in_child(reading_images(path), 32, 120),
+                  path.string() +
+                      ": cannot hold the 134217728 bytes of pixels the header promises: out of "
+                      "memory",
+                  30.0);
+}
+
+// Where the address space cannot be limited, this test still checks the message and the time.
+BOOST_AUTO_TEST_CASE(a_gzip_stream_longer_than_its_header_is_refused_without_holding_it) {
+    TempDir dir;
+    // Ten images of 28x28, then 304 MiB of zeros: the reader stops counting after 64 MiB, in a
+    // small scratch buffer, within a budget of 48 MiB.
+    const std::size_t budget = address_space_can_be_limited ? 48 : 0;
+    const fs::path images = dir.write(
+        "long.gz", gzip_with_zeros(image_file(10, 28, 28, pattern(std::size_t{10} * 28 * 28)),
+                                   zeros_member, 19));
+    check_refused(in_child(reading_images(images), budget, 120),
+                  images.string() +
+                      ": more than 67108864 trailing bytes (gzip, decompressed) after the 7840 "
+                      "bytes of pixels the header promises",
+                  10.0);
+    const fs::path labels =
+        dir.write("long-labels.gz", gzip_with_zeros(label_file(small_labels), zeros_member, 19));
+    check_refused(in_child(
+                      [&] {
+                          read_idx_labels(labels);
+                          return std::string();
+                      },
+                      budget, 120),
+                  labels.string() +
+                      ": more than 67108864 trailing bytes (gzip, decompressed) after the 5 "
+                      "bytes of labels the header promises",
+                  10.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -669,6 +1007,106 @@ BOOST_AUTO_TEST_CASE(load_split_counts_disagree) {
                                  " holds 4 labels; the two files must hold the same number of "
                                  "samples";
     BOOST_CHECK_EXCEPTION(load_split(dir.path(), "train"), IdxError, (Says{"", {}, expected}));
+}
+
+// The counts come from the headers: 128 MiB of images are not read (they would not fit in the
+// 32 MiB this test allows) before the 5 labels are found to disagree.
+BOOST_AUTO_TEST_CASE(counts_are_compared_before_the_data_is_read, *when_memory_can_be_limited) {
+    TempDir dir;
+    const fs::path images = dir.write("train-images-idx3-ubyte.gz", big_images_gz());
+    const fs::path labels = dir.write("train-labels-idx1-ubyte", label_file(small_labels));
+    check_refused(in_child(
+                      [&] {
+                          load_split(dir.path(), "train");
+                          return std::string();
+                      },
+                      32, 60),
+                  images.string() + " holds 32768 images but " + labels.string() +
+                      " holds 5 labels; the two files must hold the same number of samples",
+                  1.0);
+}
+
+BOOST_AUTO_TEST_CASE(load_train_test_reads_both_splits) {
+    TempDir dir;
+    const Bytes other_pixels = pattern(small_pixels.size(), 42);
+    dir.write("train-images-idx3-ubyte.gz",
+              gzip(image_file(small_count, small_rows, small_cols, small_pixels)));
+    const Bytes train_labels{4, 0, 3, 1, 2};
+    dir.write("train-labels-idx1-ubyte", label_file(train_labels));
+    dir.write("t10k-images-idx3-ubyte",
+              image_file(small_count, small_rows, small_cols, other_pixels));
+    dir.write("t10k-labels-idx1-ubyte.gz", gzip(label_file({1, 2, 3, 4, 5})));
+    const TrainTest data = load_train_test(dir.path());
+    BOOST_TEST(data.train.images.pixels == small_pixels, boost::test_tools::per_element());
+    BOOST_TEST(data.train.labels == train_labels, boost::test_tools::per_element());
+    BOOST_TEST(data.test.images.pixels == other_pixels, boost::test_tools::per_element());
+    BOOST_TEST(data.test.labels == Bytes({1, 2, 3, 4, 5}), boost::test_tools::per_element());
+    BOOST_TEST(data.train.features() == data.test.features());
+    BOOST_TEST(data.test.classes == 10u);
+    // The class count reaches the test split's label check too.
+    BOOST_CHECK_EXCEPTION(load_train_test(dir.path(), 5), IdxError,
+                          says(dir.path() / "t10k-labels-idx1-ubyte.gz",
+                               {"label 5 at index 4 is out of range (5 classes: 0 to 4)"}));
+    // A split that disagrees with itself is named, the test split as well as the training one.
+    const fs::path test_labels = dir.write("t10k-labels-idx1-ubyte.gz", gzip(label_file({1, 2})));
+    BOOST_CHECK_EXCEPTION(load_train_test(dir.path()), IdxError,
+                          (Says{"",
+                                {},
+                                (dir.path() / "t10k-images-idx3-ubyte").string() +
+                                    " holds 5 images but " + test_labels.string() +
+                                    " holds 2 labels; the two files must hold the same number "
+                                    "of samples"}));
+    // A missing file is named before anything is read.
+    fs::remove(test_labels);
+    BOOST_CHECK_EXCEPTION(load_train_test(dir.path()), IdxError,
+                          says(dir.path(), {"no t10k labels"}));
+}
+
+// 28x28 training images and 29x29 test images would fail only after a whole training run, in
+// a matrix product that names neither file: they are refused when the data is loaded.
+BOOST_AUTO_TEST_CASE(training_and_test_images_must_have_the_same_size) {
+    TempDir dir;
+    const fs::path train = dir.write("train-images-idx3-ubyte",
+                                     image_file(2, 28, 28, pattern(std::size_t{2} * 28 * 28)));
+    dir.write("train-labels-idx1-ubyte", label_file({1, 2}));
+    const fs::path test = dir.write("t10k-images-idx3-ubyte.gz",
+                                    gzip(image_file(3, 29, 29, pattern(std::size_t{3} * 29 * 29))));
+    dir.write("t10k-labels-idx1-ubyte", label_file({3, 4, 5}));
+    BOOST_CHECK_EXCEPTION(load_train_test(dir.path()), IdxError,
+                          (Says{"",
+                                {},
+                                train.string() + " holds images of 28x28 but " + test.string() +
+                                    " holds images of 29x29; the training and test images must "
+                                    "have the same size"}));
+    // Rows and columns are told apart: 28x29 against 29x28.
+    dir.write("train-images-idx3-ubyte", image_file(2, 28, 29, pattern(std::size_t{2} * 28 * 29)));
+    dir.write("t10k-images-idx3-ubyte.gz",
+              gzip(image_file(3, 29, 28, pattern(std::size_t{3} * 29 * 28))));
+    BOOST_CHECK_EXCEPTION(load_train_test(dir.path()), IdxError,
+                          (Says{"", {"images of 28x29 but", "images of 29x28;"}, ""}));
+}
+
+// The sizes come from the headers too: the 128 MiB of training images are not read (they would
+// not fit in the 32 MiB this test allows) before the test images are found to differ.
+BOOST_AUTO_TEST_CASE(image_sizes_are_compared_before_the_data_is_read,
+                     *when_memory_can_be_limited) {
+    TempDir dir;
+    const fs::path train = dir.write("train-images-idx3-ubyte.gz", big_images_gz());
+    dir.write("train-labels-idx1-ubyte.gz", gzip(label_file(cycling_labels(big_count))));
+    const fs::path test =
+        dir.write("t10k-images-idx3-ubyte",
+                  image_file(small_count, 28, 28, pattern(std::size_t{small_count} * 784)));
+    dir.write("t10k-labels-idx1-ubyte", label_file(small_labels));
+    check_refused(in_child(
+                      [&] {
+                          load_train_test(dir.path());
+                          return std::string();
+                      },
+                      32, 60),
+                  train.string() + " holds images of 64x64 but " + test.string() +
+                      " holds images of 28x28; the training and test images must have the same "
+                      "size",
+                  1.0);
 }
 
 BOOST_AUTO_TEST_CASE(fill_batch_scales_and_one_hots) {

@@ -2,15 +2,22 @@
 // and predicts exactly what the original does; the bytes on the disk are the documented
 // layout, checked against an independent CRC-32; every kind of bad file is refused with its
 // own message naming the file; a bad model is never written, nor a network that is not an MLP
-// (each refusal naming the layer); and a save that dies half way (killed by the kernel for
-// exceeding a file-size limit) leaves the old file intact.
+// (each refusal naming the layer); a save that dies half way (killed by the kernel for
+// exceeding a file-size limit) leaves the old file intact, and the next save removes what it
+// left. FIFOs and devices are refused at once, for reading and for writing; symbolic links are
+// followed; the replaced file's permissions are kept; every file name a folder takes can be
+// saved; and check_model_destination() refuses, before any training, what a save would.
 #define BOOST_TEST_MODULE model_file
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -20,9 +27,13 @@
 #include <random>
 #include <signal.h>
 #include <string>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -458,7 +469,7 @@ BOOST_AUTO_TEST_CASE(missing_file) {
 BOOST_AUTO_TEST_CASE(a_directory) {
     TempDir temp;
     BOOST_CHECK_EXCEPTION(load_model(temp.dir), ModelFileError,
-                          says(temp.dir, "is a directory, not a model file"));
+                          says(temp.dir, "is a directory, not a regular file"));
 }
 
 BOOST_AUTO_TEST_CASE(empty_file) {
@@ -830,22 +841,20 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_CASE(a_directory_that_does_not_exist) {
     TempDir temp;
     const fs::path path = temp.dir / "no-such-dir" / "model.bpmlp";
-    BOOST_CHECK_EXCEPTION(
-        save_model(path, small_model()), ModelFileError,
-        says(path, "cannot create a temporary file in " + (temp.dir / "no-such-dir").string() +
-                       ": No such file or directory"));
+    BOOST_CHECK_EXCEPTION(save_model(path, small_model()), ModelFileError,
+                          says(path, "cannot save: the folder '" +
+                                         (temp.dir / "no-such-dir").string() + "' does not exist"));
     BOOST_TEST(listing(temp.dir).empty());
 }
 
-BOOST_AUTO_TEST_CASE(a_failed_rename_removes_the_temporary_file) {
-    // The destination is a directory: the temporary file is written and flushed, then the
-    // rename fails, and the temporary file must go.
+BOOST_AUTO_TEST_CASE(a_directory_is_refused_before_anything_is_written) {
+    // Once the rename failed only after the whole file was written; now nothing is written.
     TempDir temp;
     const fs::path path = temp.dir / "model.bpmlp";
     fs::create_directory(path);
     write_bytes(path / "keep", Bytes{1, 2, 3});
     BOOST_CHECK_EXCEPTION(save_model(path, small_model()), ModelFileError,
-                          says(path, "cannot rename " + path.string() + ".tmp-"));
+                          says(path, "cannot save: is a directory: give a file name inside it"));
     BOOST_TEST(listing(temp.dir) == std::vector<std::string>{"model.bpmlp"},
                boost::test_tools::per_element());
     BOOST_TEST(listing(path) == std::vector<std::string>{"keep"}, boost::test_tools::per_element());
@@ -931,19 +940,26 @@ BOOST_AUTO_TEST_CASE(a_save_killed_mid_write_leaves_the_old_file) {
 
     // The killed child had no chance to clean up: its half-written temporary file may
     // remain. That is harmless (the destination never pointed at it) and it is named
-    // `model.bpmlp.tmp-<pid>-<n>`, so it is recognisable and can be deleted.
+    // `.model.bpmlp.bpmlp-tmp-<pid>-<n>`, so it is recognisable and can be deleted.
+    std::size_t left = 0;
     for (const std::string& name : listing(temp.dir)) {
         if (name == "model.bpmlp") continue;
-        BOOST_TEST(name.starts_with("model.bpmlp.tmp-"), "unexpected file " << name);
+        ++left;
+        BOOST_TEST(name.starts_with(".model.bpmlp.bpmlp-tmp-"), "unexpected file " << name);
         BOOST_TEST_MESSAGE("left by the killed save: " << name << ", "
                                                        << fs::file_size(temp.dir / name)
                                                        << " bytes of " << new_length);
         BOOST_TEST(fs::file_size(temp.dir / name) <= new_length / 2);
     }
+    // A child killed mid-write cannot have removed its temporary file.
+    if (killed) BOOST_TEST(left == 1u);
 
-    // And a save that is allowed to finish replaces the old model.
+    // And a save that is allowed to finish replaces the old model, and removes what the
+    // killed one left (its process is gone).
     save_model(path, new_model);
     check_identical(load_model(path), new_model);
+    BOOST_TEST(listing(temp.dir) == std::vector<std::string>{"model.bpmlp"},
+               boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(a_save_that_fails_to_write_leaves_the_old_file_and_no_temporary) {
@@ -964,6 +980,515 @@ BOOST_AUTO_TEST_CASE(a_save_that_fails_to_write_leaves_the_old_file_and_no_tempo
     check_identical(load_model(path), old_model);
     BOOST_TEST(listing(temp.dir) == std::vector<std::string>{"model.bpmlp"},
                boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_killed_save_of_a_long_name_leaves_a_temporary_that_fits) {
+    // A 255-byte name of two-byte characters (é) and an x: the temporary file's name must
+    // still fit in 255 bytes, cut at a character boundary, and the next save removes it.
+    TempDir temp;
+    std::string name;
+    for (int i = 0; i < 127; ++i)
+        name += "\xc3\xa9";
+    name += "x";
+    BOOST_TEST_REQUIRE(name.size() == 255u);
+    const fs::path path = temp.dir / name;
+    const Sequential old_model = random_model({20, 30, 10}, activations::sigmoid, 5);
+    const Sequential new_model = random_model({50, 60, 10}, activations::tanh, 6);
+    save_model(path, old_model);
+
+    const int status = save_in_limited_child(path, new_model, file_length_of(new_model) / 2, false);
+    BOOST_TEST_REQUIRE(WIFSIGNALED(status));
+    BOOST_TEST_REQUIRE(WTERMSIG(status) == SIGXFSZ);
+    check_identical(load_model(path), old_model);
+
+    std::vector<std::string> left;
+    for (const std::string& entry : listing(temp.dir))
+        if (entry != name) left.push_back(entry);
+    BOOST_TEST_REQUIRE(left.size() == 1u);
+    const std::string& temporary = left.front();
+    BOOST_TEST_MESSAGE("left by the killed save: " << temporary.size() << " bytes: " << temporary);
+    BOOST_TEST(temporary.size() <= 255u);
+    // `.` + the name cut + `~` + 16 hexadecimal digits + `.bpmlp-tmp-` + pid-n.
+    const std::size_t tilde = temporary.find('~');
+    BOOST_TEST_REQUIRE(tilde != std::string::npos);
+    BOOST_TEST(temporary.front() == '.');
+    BOOST_TEST((tilde - 1) % 2 == 0u, "cut inside a character, after " << tilde - 1 << " bytes");
+    BOOST_TEST(tilde - 1 >= 200u);
+    BOOST_TEST(temporary.compare(1, tilde - 1, name, 0, tilde - 1) == 0);
+    BOOST_TEST(temporary.compare(tilde + 17, 11, ".bpmlp-tmp-") == 0);
+
+    save_model(path, new_model);
+    check_identical(load_model(path), new_model);
+    BOOST_TEST(listing(temp.dir) == std::vector<std::string>{name},
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(stale_temporary_files_are_removed_and_only_those) {
+    TempDir temp;
+    const fs::path path = temp.dir / "model.bpmlp";
+    save_model(path, small_model());
+
+    // A pid that no longer runs: a child that has exited and been waited for.
+    const pid_t dead = ::fork();
+    BOOST_TEST_REQUIRE(dead >= 0, "fork failed");
+    if (dead == 0) ::_exit(0);
+    int status = 0;
+    BOOST_TEST_REQUIRE(::waitpid(dead, &status, 0) == dead);
+    BOOST_TEST_REQUIRE(::kill(dead, 0) != 0);
+    BOOST_TEST_REQUIRE(errno == ESRCH);
+
+    const std::string prefix = ".model.bpmlp.bpmlp-tmp-";
+    const std::string d = std::to_string(dead);
+    const std::string stale = prefix + d + "-123";
+    const std::vector<std::string> kept{
+        prefix + d + "-456",                         // locked: a live save elsewhere
+        prefix + "1-789",                            // pid 1 runs
+        prefix + std::to_string(::getpid()) + "-7",  // this process's own
+        ".other.bpmlp.bpmlp-tmp-" + d + "-1",        // another destination's
+        prefix + d + "-1x",                          // not a temporary file's name
+        "model.bpmlp.bpmlp-tmp-" + d + "-2",         // not hidden: not one either
+        prefix + d + "-9",                           // a directory
+    };
+    for (const std::string& name : kept)
+        if (name != kept.back()) write_bytes(temp.dir / name, Bytes{1, 2, 3});
+    fs::create_directory(temp.dir / kept.back());
+    write_bytes(temp.dir / stale, Bytes{4, 5, 6});
+    // The lock of a save in another pid namespace, whose pid means nothing here.
+    const int lock = ::open((temp.dir / kept.front()).c_str(), O_RDONLY | O_CLOEXEC);
+    BOOST_TEST_REQUIRE(lock >= 0);
+    BOOST_TEST_REQUIRE(::flock(lock, LOCK_EX | LOCK_NB) == 0);
+
+    const Sequential saved = random_model({3, 4, 2}, activations::relu, 8);
+    save_model(path, saved);
+    ::close(lock);
+    check_identical(load_model(path), saved);
+    std::vector<std::string> expected = kept;
+    expected.push_back("model.bpmlp");
+    std::sort(expected.begin(), expected.end());
+    BOOST_TEST(listing(temp.dir) == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------------------
+// Special files, symbolic links, permissions, long names, and the check before training.
+
+namespace {
+
+/// What became of a child process: its wait status, and how long it ran.
+struct Child {
+    int status = 0;
+    double seconds = 0;
+};
+
+/// Runs \p body in a child process that SIGALRM kills after \p limit seconds, so that a
+/// regression that blocks fails instead of hanging the test. The child exits with what
+/// \p body returns (98 if it throws).
+Child run_in_child(unsigned limit, const std::function<int()>& body) {
+    const auto start = std::chrono::steady_clock::now();
+    const pid_t pid = ::fork();
+    BOOST_TEST_REQUIRE(pid >= 0, "fork failed");
+    if (pid == 0) {
+        // The child: nothing here may return into Boost.Test; every way out is _exit.
+        ::signal(SIGALRM, SIG_DFL);
+        ::alarm(limit);
+        int code = 98;
+        try {
+            code = body();
+        } catch (...) {
+        }
+        ::_exit(code);
+    }
+    Child child;
+    while (::waitpid(pid, &child.status, 0) < 0)
+        BOOST_TEST_REQUIRE(errno == EINTR, "waitpid failed");
+    child.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return child;
+}
+
+/// Loading \p path is refused within a second, with a message that starts with the path and
+/// says \p phrase. The load runs in a child that is killed after 5 seconds.
+void check_load_refused_at_once(const fs::path& path, const std::string& phrase) {
+    const Child child = run_in_child(5, [&] {
+        try {
+            load_model(path);
+        } catch (const ModelFileError& e) {
+            const std::string what = e.what();
+            std::fprintf(stderr, "the child's load says: %s\n", what.c_str());
+            return what.starts_with(path.string() + ": ") && what.find(phrase) != std::string::npos
+                       ? 0
+                       : 1;
+        }
+        return 2;
+    });
+    BOOST_TEST_REQUIRE(WIFEXITED(child.status), "the load did not return: killed by signal "
+                                                    << WTERMSIG(child.status) << " after "
+                                                    << child.seconds << " s");
+    BOOST_TEST(WEXITSTATUS(child.status) == 0,
+               "exit " << WEXITSTATUS(child.status) << " (1: another message; 2: it loaded)");
+    BOOST_TEST(child.seconds < 1.0);
+}
+
+/// A Unix-domain socket bound at \p path: a socket file.
+void make_socket(const fs::path& path) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    const std::string name = path.string();
+    BOOST_TEST_REQUIRE(name.size() < sizeof address.sun_path);
+    std::copy(name.begin(), name.end(), address.sun_path);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    BOOST_TEST_REQUIRE(fd >= 0);
+    const int bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+    ::close(fd);  // the socket file stays
+    BOOST_TEST_REQUIRE(bound == 0, "cannot bind a socket at " << path);
+}
+
+/// The kind and identity of what \p path itself is (not following a link).
+struct stat lstat_of(const fs::path& path) {
+    struct stat status {};
+    BOOST_TEST_REQUIRE(::lstat(path.c_str(), &status) == 0, "cannot lstat " << path);
+    return status;
+}
+
+/// Saving to \p path, which is \p kind, is refused by check_model_destination() and by
+/// save_model() before anything is written: the message names the path and what it is,
+/// \p path is still what it was, and nothing is left beside it.
+void check_special_refused(const fs::path& path, const std::string& kind) {
+    const struct stat before = lstat_of(path);
+    const std::vector<std::string> names = listing(path.parent_path());
+    const std::string phrase = "cannot save: is " + kind + ", not a regular file";
+    BOOST_CHECK_EXCEPTION(check_model_destination(path), ModelFileError, says(path, phrase));
+    BOOST_CHECK_EXCEPTION(save_model(path, small_model()), ModelFileError, says(path, phrase));
+    const struct stat after = lstat_of(path);
+    BOOST_TEST((after.st_mode & S_IFMT) == (before.st_mode & S_IFMT));
+    BOOST_TEST(after.st_ino == before.st_ino);
+    BOOST_TEST(listing(path.parent_path()) == names, boost::test_tools::per_element());
+}
+
+/// Sets the umask for as long as it lives.
+struct Umask {
+    mode_t old;
+    explicit Umask(mode_t mask) : old(::umask(mask)) {}
+    ~Umask() { ::umask(old); }
+    Umask(const Umask&) = delete;
+    Umask& operator=(const Umask&) = delete;
+};
+
+mode_t mode_of(const fs::path& path) {
+    struct stat status {};
+    BOOST_TEST_REQUIRE(::stat(path.c_str(), &status) == 0, "cannot stat " << path);
+    return status.st_mode & 07777;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(special_files)
+
+BOOST_AUTO_TEST_CASE(loading_a_fifo_is_refused_at_once) {
+    // Opening a FIFO for reading waits for a writer: forever, were it not refused.
+    TempDir temp;
+    const fs::path path = temp.dir / "model.bpmlp";
+    BOOST_TEST_REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+    check_load_refused_at_once(path, "is a FIFO (named pipe), not a regular file");
+}
+
+BOOST_AUTO_TEST_CASE(loading_dev_zero_is_refused_at_once) {
+    // Endless zeros: once read up to the 1 GiB limit (42 s and 3 GB) before the refusal.
+    BOOST_TEST_REQUIRE(fs::is_character_file("/dev/zero"));
+    check_load_refused_at_once("/dev/zero", "is a character device, not a regular file");
+}
+
+BOOST_AUTO_TEST_CASE(saving_to_a_fifo_a_socket_or_a_device_is_refused) {
+    TempDir temp;
+    const fs::path fifo = temp.dir / "fifo.bpmlp";
+    BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    check_special_refused(fifo, "a FIFO (named pipe)");
+
+    const fs::path socket = temp.dir / "socket.bpmlp";
+    make_socket(socket);
+    check_special_refused(socket, "a socket");
+
+    // A device node of the test's own, with /dev/null's numbers, where this process may make
+    // one (root can): never the system's /dev/null, which a save that got past the check
+    // would replace.
+    const fs::path device = temp.dir / "null.bpmlp";
+    if (::mknod(device.c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0)
+        check_special_refused(device, "a character device");
+    else
+        BOOST_TEST_MESSAGE("cannot make a device node here (" << std::strerror(errno)
+                                                              << "): that case is not tested");
+}
+
+BOOST_AUTO_TEST_CASE(dev_null_is_refused_by_the_check) {
+    // Only the check, which never writes; save_model() makes the same check before it
+    // creates anything (the device node above).
+    BOOST_TEST_REQUIRE(fs::is_character_file("/dev/null"));
+    BOOST_CHECK_EXCEPTION(
+        check_model_destination("/dev/null"), ModelFileError,
+        says("/dev/null", "cannot save: is a character device, not a regular file"));
+    BOOST_TEST(fs::is_character_file("/dev/null"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(symbolic_links)
+
+BOOST_AUTO_TEST_CASE(a_save_follows_the_link_and_the_link_stays) {
+    // The link in one folder, the file it leads to in another: the file is replaced, in its
+    // own folder, and the link still leads to it.
+    TempDir here, there;
+    const fs::path target = there.dir / "target.bpmlp";
+    const fs::path link = here.dir / "link.bpmlp";
+    save_model(target, small_model());
+    fs::create_symlink(target, link);
+    const Sequential saved = random_model({4, 5, 3}, activations::tanh, 11);
+    BOOST_CHECK_NO_THROW(check_model_destination(link));
+    save_model(link, saved);
+    BOOST_TEST(fs::is_symlink(link));
+    BOOST_TEST(fs::read_symlink(link) == target);
+    check_identical(load_model(target), saved);
+    check_identical(load_model(link), saved);
+    BOOST_TEST(listing(here.dir) == std::vector<std::string>{"link.bpmlp"},
+               boost::test_tools::per_element());
+    BOOST_TEST(listing(there.dir) == std::vector<std::string>{"target.bpmlp"},
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_relative_link_and_a_chain_of_links) {
+    TempDir temp;
+    const fs::path target = temp.dir / "target.bpmlp";
+    save_model(target, small_model());
+    fs::create_symlink("target.bpmlp", temp.dir / "relative.bpmlp");
+    fs::create_symlink("relative.bpmlp", temp.dir / "chain.bpmlp");
+    const Sequential saved = random_model({3, 3, 3}, activations::relu, 12);
+    save_model(temp.dir / "chain.bpmlp", saved);
+    BOOST_TEST(fs::read_symlink(temp.dir / "chain.bpmlp") == fs::path("relative.bpmlp"));
+    BOOST_TEST(fs::read_symlink(temp.dir / "relative.bpmlp") == fs::path("target.bpmlp"));
+    BOOST_TEST(!fs::is_symlink(target));
+    check_identical(load_model(target), saved);
+    BOOST_TEST(listing(temp.dir) ==
+                   (std::vector<std::string>{"chain.bpmlp", "relative.bpmlp", "target.bpmlp"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_dangling_link_is_refused) {
+    // A save never creates the file a link names.
+    TempDir temp;
+    const fs::path missing = temp.dir / "missing.bpmlp";
+    const fs::path link = temp.dir / "link.bpmlp";
+    fs::create_symlink(missing, link);
+    const std::string phrase =
+        "cannot save: is a symbolic link to '" + missing.string() + "', which does not exist";
+    BOOST_CHECK_EXCEPTION(check_model_destination(link), ModelFileError, says(link, phrase));
+    BOOST_CHECK_EXCEPTION(save_model(link, small_model()), ModelFileError, says(link, phrase));
+    BOOST_TEST(fs::is_symlink(link));
+    BOOST_TEST(listing(temp.dir) == std::vector<std::string>{"link.bpmlp"},
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_link_in_a_loop_or_to_what_is_not_a_regular_file) {
+    TempDir temp;
+    const fs::path a = temp.dir / "a.bpmlp", b = temp.dir / "b.bpmlp";
+    fs::create_symlink(b, a);
+    fs::create_symlink(a, b);
+    BOOST_CHECK_EXCEPTION(save_model(a, small_model()), ModelFileError,
+                          says(a, "cannot save: is a symbolic link to '" + b.string() +
+                                      "', which cannot be followed: Too many levels of "
+                                      "symbolic links"));
+
+    const fs::path fifo = temp.dir / "fifo";
+    BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const fs::path to_fifo = temp.dir / "to-fifo.bpmlp";
+    fs::create_symlink(fifo, to_fifo);
+    BOOST_CHECK_EXCEPTION(save_model(to_fifo, small_model()), ModelFileError,
+                          says(to_fifo, "cannot save: is a symbolic link to '" + fifo.string() +
+                                            "', which is a FIFO (named pipe), not a regular "
+                                            "file"));
+    BOOST_TEST(S_ISFIFO(lstat_of(fifo).st_mode));
+
+    const fs::path folder = temp.dir / "folder";
+    fs::create_directory(folder);
+    const fs::path to_folder = temp.dir / "to-folder.bpmlp";
+    fs::create_symlink(folder, to_folder);
+    BOOST_CHECK_EXCEPTION(check_model_destination(to_folder), ModelFileError,
+                          says(to_folder, "cannot save: is a symbolic link to '" + folder.string() +
+                                              "', which is a directory: give a file name "
+                                              "inside it"));
+    BOOST_TEST(
+        listing(temp.dir) == (std::vector<std::string>{"a.bpmlp", "b.bpmlp", "fifo", "folder",
+                                                       "to-fifo.bpmlp", "to-folder.bpmlp"}),
+        boost::test_tools::per_element());
+    BOOST_TEST(listing(folder).empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(permissions)
+
+BOOST_AUTO_TEST_CASE(the_replaced_files_permission_bits_are_kept) {
+    // Under a umask of 022 a new file gets 0644: every mode here differs from that.
+    TempDir temp;
+    const Umask umask(022);
+    const fs::path path = temp.dir / "model.bpmlp";
+    save_model(path, small_model());
+    BOOST_TEST_REQUIRE(mode_of(path) == mode_t{0644});
+    std::uint64_t seed = 20;
+    for (const mode_t mode : {0640, 0604, 0600, 0444, 0755}) {
+        BOOST_TEST_CONTEXT("mode 0" << std::oct << mode) {
+            BOOST_TEST_REQUIRE(::chmod(path.c_str(), mode) == 0);
+            const Sequential saved = random_model({3, 2, 2}, activations::sigmoid, ++seed);
+            save_model(path, saved);
+            check_identical(load_model(path), saved);
+            BOOST_TEST(mode_of(path) == mode);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_replaced_files_owner_is_kept_where_the_saver_may_set_it) {
+    TempDir temp;
+    const fs::path path = temp.dir / "model.bpmlp";
+    save_model(path, small_model());
+    if (::geteuid() != 0) {
+        // Only root can give a file away: the new file is the saver's, as a new file is.
+        save_model(path, small_model());
+        BOOST_TEST(lstat_of(path).st_uid == ::geteuid());
+        BOOST_TEST_MESSAGE("not root: keeping another owner is not tested");
+        return;
+    }
+    BOOST_TEST_REQUIRE(::chown(path.c_str(), 12345, 23456) == 0);
+    BOOST_TEST_REQUIRE(::chmod(path.c_str(), 0640) == 0);
+    save_model(path, small_model());
+    const struct stat status = lstat_of(path);
+    BOOST_TEST(status.st_uid == uid_t{12345});
+    BOOST_TEST(status.st_gid == gid_t{23456});
+    BOOST_TEST((status.st_mode & 07777) == mode_t{0640});
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(long_names)
+
+BOOST_AUTO_TEST_CASE(names_of_250_and_255_bytes_save_and_load) {
+    // The longest names a folder takes: the temporary file's name must fit as well.
+    TempDir temp;
+    std::string two_byte;  // 127 é and an x: 255 bytes
+    for (int i = 0; i < 127; ++i)
+        two_byte += "\xc3\xa9";
+    two_byte += "x";
+    std::uint64_t seed = 30;
+    for (const std::string& name :
+         {std::string(244, 'm') + ".bpmlp", std::string(249, 'm') + ".bpmlp", two_byte}) {
+        BOOST_TEST_CONTEXT(name.size() << "-byte name") {
+            const fs::path path = temp.dir / name;
+            BOOST_CHECK_NO_THROW(check_model_destination(path));
+            const Sequential first = random_model({2, 3, 2}, activations::tanh, ++seed);
+            save_model(path, first);
+            check_identical(load_model(path), first);
+            const Sequential second = random_model({4, 2}, activations::identity, ++seed);
+            save_model(path, second);  // over the file
+            check_identical(load_model(path), second);
+            BOOST_TEST(listing(temp.dir) == std::vector<std::string>{name},
+                       boost::test_tools::per_element());
+            fs::remove(path);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_name_of_256_bytes_is_refused) {
+    TempDir temp;
+    const fs::path path = temp.dir / (std::string(250, 'm') + ".bpmlp");
+    BOOST_CHECK_EXCEPTION(check_model_destination(path), ModelFileError,
+                          says(path, "cannot save: File name too long"));
+    BOOST_CHECK_EXCEPTION(save_model(path, small_model()), ModelFileError,
+                          says(path, "cannot save: File name too long"));
+    BOOST_TEST(listing(temp.dir).empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(checking_a_destination)
+
+BOOST_AUTO_TEST_CASE(what_a_save_can_write_passes_and_nothing_is_written) {
+    TempDir temp;
+    BOOST_CHECK_NO_THROW(check_model_destination(temp.dir / "new.bpmlp"));
+    BOOST_TEST(listing(temp.dir).empty());
+    const fs::path old = temp.dir / "old.bpmlp";
+    save_model(old, small_model());
+    const Bytes bytes = read_bytes(old);
+    BOOST_CHECK_NO_THROW(check_model_destination(old));
+    fs::create_symlink(old, temp.dir / "link.bpmlp");
+    BOOST_CHECK_NO_THROW(check_model_destination(temp.dir / "link.bpmlp"));
+    BOOST_TEST(read_bytes(old) == bytes);
+    BOOST_TEST(listing(temp.dir) == (std::vector<std::string>{"link.bpmlp", "old.bpmlp"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(what_a_save_cannot_write_is_refused) {
+    TempDir temp;
+    BOOST_CHECK_EXCEPTION(check_model_destination(""), ModelFileError, [](const ModelFileError& e) {
+        BOOST_TEST_MESSAGE(e.what());
+        return std::string(e.what()) == "cannot save a model: the path is empty";
+    });
+    BOOST_CHECK_EXCEPTION(
+        save_model("", small_model()), ModelFileError, [](const ModelFileError& e) {
+            return std::string(e.what()) == "cannot save a model: the path is empty";
+        });
+
+    const std::string ends_in_slash =
+        "cannot save: the path ends in '/': give a file name, "
+        "not a folder";
+    const fs::path folder_slash = temp.dir.string() + "/";
+    BOOST_CHECK_EXCEPTION(check_model_destination(folder_slash), ModelFileError,
+                          says(folder_slash, ends_in_slash));
+    const fs::path new_slash = (temp.dir / "new").string() + "/";
+    BOOST_CHECK_EXCEPTION(check_model_destination(new_slash), ModelFileError,
+                          says(new_slash, ends_in_slash));
+
+    BOOST_CHECK_EXCEPTION(
+        check_model_destination(temp.dir), ModelFileError,
+        says(temp.dir, "cannot save: is a directory: give a file name inside it"));
+
+    const fs::path in_missing = temp.dir / "missing" / "model.bpmlp";
+    BOOST_CHECK_EXCEPTION(
+        check_model_destination(in_missing), ModelFileError,
+        says(in_missing,
+             "cannot save: the folder '" + (temp.dir / "missing").string() + "' does not exist"));
+
+    const fs::path file = temp.dir / "file";
+    write_bytes(file, Bytes{1});
+    const fs::path in_file = file / "model.bpmlp";
+    BOOST_CHECK_EXCEPTION(
+        check_model_destination(in_file), ModelFileError,
+        says(in_file, "cannot save: '" + file.string() + "' is a regular file, not a folder"));
+    BOOST_TEST(listing(temp.dir) == std::vector<std::string>{"file"},
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_folder_that_cannot_be_written) {
+    // Refused exactly when a file cannot be made there (root can make one anyway).
+    TempDir temp;
+    const fs::path folder = temp.dir / "read-only";
+    fs::create_directory(folder);
+    BOOST_TEST_REQUIRE(::chmod(folder.c_str(), 0555) == 0);
+    const fs::path probe = folder / "probe";
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    const bool writable = fd >= 0;
+    if (writable) {
+        ::close(fd);
+        fs::remove(probe);
+    }
+    const fs::path path = folder / "model.bpmlp";
+    if (writable) {
+        BOOST_TEST_MESSAGE("this process may write in a folder of mode 0555 (root)");
+        BOOST_CHECK_NO_THROW(check_model_destination(path));
+    } else {
+        const std::string phrase = "cannot save: cannot create a file in the folder '" +
+                                   folder.string() + "': Permission denied";
+        BOOST_CHECK_EXCEPTION(check_model_destination(path), ModelFileError, says(path, phrase));
+        BOOST_CHECK_EXCEPTION(save_model(path, small_model()), ModelFileError, says(path, phrase));
+    }
+    BOOST_TEST(listing(folder).empty());
+    ::chmod(folder.c_str(), 0755);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -34,26 +34,82 @@ std::filesystem::path find_file(const std::filesystem::path& directory, const st
     throw IdxError(message);
 }
 
+/// The two files of one split, their headers read and checked against each other.
+struct Split {
+    std::filesystem::path images_path;
+    std::filesystem::path labels_path;
+    IdxHeader images;
+    IdxHeader labels;
+};
+
+/// \throws IdxError naming both files unless they hold as many images as labels.
+void check_counts(const std::filesystem::path& images_path, std::size_t images,
+                  const std::filesystem::path& labels_path, std::size_t labels) {
+    if (images != labels)
+        throw IdxError(images_path.string() + " holds " + count_text(images, "image", "images") +
+                       " but " + labels_path.string() + " holds " +
+                       count_text(labels, "label", "labels") +
+                       "; the two files must hold the same number of samples");
+}
+
+/// \throws IdxError naming both image files unless their images have the same size.
+void check_sizes(const std::filesystem::path& train_path, std::size_t train_rows,
+                 std::size_t train_cols, const std::filesystem::path& test_path,
+                 std::size_t test_rows, std::size_t test_cols) {
+    if (train_rows == test_rows && train_cols == test_cols) return;
+    throw IdxError(train_path.string() + " holds images of " + std::to_string(train_rows) + "x" +
+                   std::to_string(train_cols) + " but " + test_path.string() + " holds images of " +
+                   std::to_string(test_rows) + "x" + std::to_string(test_cols) +
+                   "; the training and test images must have the same size");
+}
+
+/// Finds the two files of the split \p prefix (a missing one fails at once).
+Split find_split(const std::filesystem::path& directory, const std::string& prefix) {
+    Split split;
+    split.images_path = find_file(directory, prefix + "-images-idx3-ubyte", prefix + " images");
+    split.labels_path = find_file(directory, prefix + "-labels-idx1-ubyte", prefix + " labels");
+    return split;
+}
+
+/// Reads the headers of both files of \p split, and checks that they agree in count.
+void read_headers(Split& split) {
+    split.images = read_idx_header(split.images_path, IdxKind::images);
+    split.labels = read_idx_header(split.labels_path, IdxKind::labels);
+    check_counts(split.images_path, split.images.count, split.labels_path, split.labels.count);
+}
+
+/// Reads the data of both files of \p split, whose headers were checked already; the checks
+/// are made again on what was read, in case a file changed in between.
+Dataset read_data(const Split& split, std::size_t classes) {
+    Dataset data;
+    data.classes = classes;
+    data.images = read_idx_images(split.images_path);
+    data.labels = read_idx_labels(split.labels_path, classes);
+    check_counts(split.images_path, data.images.count, split.labels_path, data.labels.size());
+    return data;
+}
+
 }  // namespace
 
 Dataset load_split(const std::filesystem::path& directory, const std::string& prefix,
                    std::size_t classes) {
-    // Both files are found before either is read: a missing one fails at once.
-    const std::filesystem::path images_path =
-        find_file(directory, prefix + "-images-idx3-ubyte", prefix + " images");
-    const std::filesystem::path labels_path =
-        find_file(directory, prefix + "-labels-idx1-ubyte", prefix + " labels");
-    Dataset data;
-    data.classes = classes;
-    data.images = read_idx_images(images_path);
-    data.labels = read_idx_labels(labels_path, classes);
-    if (data.images.count != data.labels.size())
-        throw IdxError(images_path.string() + " holds " +
-                       count_text(data.images.count, "image", "images") + " but " +
-                       labels_path.string() + " holds " +
-                       count_text(data.labels.size(), "label", "labels") +
-                       "; the two files must hold the same number of samples");
-    return data;
+    Split split = find_split(directory, prefix);
+    read_headers(split);
+    return read_data(split, classes);
+}
+
+TrainTest load_train_test(const std::filesystem::path& directory, std::size_t classes) {
+    // All four files are found, then all four headers read and checked, before any data.
+    Split train = find_split(directory, "train");
+    Split test = find_split(directory, "t10k");
+    read_headers(train);
+    read_headers(test);
+    check_sizes(train.images_path, train.images.rows, train.images.cols, test.images_path,
+                test.images.rows, test.images.cols);
+    TrainTest both{read_data(train, classes), read_data(test, classes)};
+    check_sizes(train.images_path, both.train.images.rows, both.train.images.cols, test.images_path,
+                both.test.images.rows, both.test.images.cols);
+    return both;
 }
 
 void shuffle(std::vector<std::size_t>& order, boost::random::mt19937_64& generator) {

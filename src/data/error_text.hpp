@@ -6,6 +6,8 @@
 #include <string>
 #include <system_error>
 
+#include "backprop/data/files.hpp"
+
 namespace backprop::detail {
 
 /// `1 image`, `3 images`.
@@ -20,10 +22,6 @@ inline std::string hex(std::uint32_t value, int digits = 8) {
     return text;
 }
 
-/// What errno \p error means, for people; a failure that set no errno is an I/O error.
-inline std::string errno_text(int error) {
-    if (error == 0) return "input/output error";
-    return std::generic_category().message(error);
-}
+using backprop::errno_text;  // files.hpp
 
 }  // namespace backprop::detail

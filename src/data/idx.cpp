@@ -1,20 +1,24 @@
 // Reading IDX files, plain or gzip-compressed. The format and what is checked are documented
-// in idx.hpp. The header is read byte by byte (never through a host struct), and nothing is
-// allocated from a size the header claims before that size has been checked against the
-// limits below and, for a plain file, against the length of the file.
+// in idx.hpp. Only regular files are opened (RegularFile: a FIFO is refused, not waited on).
+// The header is read byte by byte (never through a host struct), and nothing is allocated from
+// a size the header claims before that size has been checked against the limits below and, for
+// a plain file, against the length of the file. The data section is then allocated once, at
+// exactly that size: it never grows, so the peak is the data's own size, not twice it.
 #include "backprop/data/idx.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <climits>
-#include <cstdio>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <string>
-#include <system_error>
+#include <unistd.h>
 #include <utility>
 #include <zlib.h>
+
+#include "backprop/data/files.hpp"
 
 #include "error_text.hpp"
 
@@ -32,9 +36,9 @@ constexpr std::uint64_t max_side = 4096;
 constexpr std::uint64_t max_count = 100'000'000;
 constexpr std::uint64_t max_data_bytes = std::uint64_t{4} << 30;  // 4 GiB
 
-// A gzip file's length says nothing about its decompressed length, so its data is read in
-// chunks into storage that grows: at most this much is reserved up front.
-constexpr std::uint64_t max_reserve = std::uint64_t{64} << 20;
+// The data section is allocated once (its capacity: the size the header promises) and filled
+// in chunks of this size, so that a stream that ends early has touched no more memory than it
+// held.
 constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
 constexpr std::size_t input_buffer_bytes = std::size_t{64} << 10;
 // Counting the bytes after the data stops here (a gzip stream may inflate a thousandfold).
@@ -69,28 +73,42 @@ std::uint32_t big_endian_32(const std::uint8_t* bytes) {
     throw IdxError(path.string() + ": " + what);
 }
 
-/// An open file, closed on every path out.
+/// An open regular file, read through its descriptor and closed on every path out.
 class File {
   public:
-    explicit File(const std::filesystem::path& path)
-        : path_(path), file_(std::fopen(path.c_str(), "rb")) {
-        if (file_ == nullptr) fail(path_, "cannot open: " + errno_text(errno));
-    }
-    ~File() { std::fclose(file_); }
-    File(const File&) = delete;
-    File& operator=(const File&) = delete;
+    /// \throws IdxError `PATH: cannot open: REASON`, or `PATH: is a FIFO (named pipe), not a
+    ///   regular file` (a directory or a device likewise), at once: nothing is waited on.
+    explicit File(const std::filesystem::path& path) : path_(path), file_(open(path)) {}
 
     /// Reads up to \p n bytes; fewer only at the end of the file.
     std::size_t read(void* destination, std::size_t n) {
-        errno = 0;
-        const std::size_t got = std::fread(destination, 1, n, file_);
-        if (got < n && std::ferror(file_)) fail(path_, "cannot read: " + errno_text(errno));
-        return got;
+        auto* bytes = static_cast<std::uint8_t*>(destination);
+        std::size_t done = 0;
+        while (done < n) {
+            const std::size_t want = std::min<std::size_t>(n - done, std::size_t{1} << 30);
+            const ssize_t got = ::read(file_->descriptor(), bytes + done, want);
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) fail(path_, "cannot read: " + errno_text(errno));
+            if (got == 0) break;
+            done += static_cast<std::size_t>(got);
+        }
+        return done;
     }
 
+    /// The file's length in bytes when it was opened.
+    std::uint64_t size() const { return file_->size(); }
+
   private:
+    static std::unique_ptr<RegularFile> open(const std::filesystem::path& path) {
+        try {
+            return std::make_unique<RegularFile>(path);
+        } catch (const FileError& error) {
+            throw IdxError(error.what());  // already `PATH: what is wrong`
+        }
+    }
+
     std::filesystem::path path_;
-    std::FILE* file_;
+    std::unique_ptr<RegularFile> file_;
 };
 
 /// The bytes of the file as the IDX reader sees them: decompressed if need be.
@@ -251,12 +269,6 @@ std::uint64_t count_rest(Source& source, std::uint64_t limit) {
     return count;
 }
 
-/// An IDX file's sizes and data section, checked against \p kind.
-struct Contents {
-    std::array<std::uint64_t, 3> sizes{};
-    std::vector<std::uint8_t> data;
-};
-
 /// Checks the sizes the header claims; returns the length of the data section they imply.
 std::uint64_t checked_data_bytes(const std::filesystem::path& path, const Kind& kind,
                                  const std::array<std::uint64_t, 3>& sizes) {
@@ -291,119 +303,159 @@ std::uint64_t checked_data_bytes(const std::filesystem::path& path, const Kind& 
     return bytes;
 }
 
-Contents read_idx(const std::filesystem::path& path, const Kind& kind) {
-    File file(path);
-    const std::unique_ptr<Source> source = open_source(file, path);
-    const bool gzip = source->compressed();
-    const std::string truncated = gzip ? "truncated (gzip): " : "truncated: ";
-    // A header error in a gzip file is reported only once the rest of the stream has been
-    // found undamaged: damage is reported as damage.
-    const auto header_error = [&](const std::string& what) {
-        if (gzip) count_rest(*source, max_drain);
-        fail(path, what);
-    };
-
-    std::array<std::uint8_t, 4 + 4 * 3> header{};
-    std::size_t header_read = source->read(header.data(), 4);
-    if (header_read < 4)
-        header_error(truncated + count_text(header_read, "byte", "bytes") +
-                     ", too short for an IDX header");
-    const std::uint32_t magic = big_endian_32(header.data());
-    if (header[0] != 0 || header[1] != 0)
-        header_error("not an IDX file (magic " + hex(magic, 8) + ", expected " +
-                     hex(0x800 | kind.dims, 8) + " for " + kind.name + ")");
-    if (header[2] != 0x08)
-        header_error("element type " + hex(header[2], 2) +
-                     ", but only unsigned bytes (0x08) are supported");
-    const unsigned dims = header[3];
-    if (dims != kind.dims) {
-        const Kind& other = kind.dims == images_kind.dims ? labels_kind : images_kind;
-        if (dims == other.dims)
-            header_error("holds " + kind_text(other) + ", expected " + kind_text(kind));
-        header_error("has " + count_text(dims, "dimension", "dimensions") + ", expected " +
-                     kind_text(kind));
-    }
-    const std::size_t header_size = 4 + 4 * std::size_t{dims};
-    header_read += source->read(header.data() + 4, header_size - 4);
-    if (header_read < header_size)
-        header_error(truncated + count_text(header_read, "byte", "bytes") + ", too short for the " +
-                     std::to_string(header_size) + "-byte header of an IDX " + kind.one + " file");
-
-    Contents contents;
-    for (std::size_t d = 0; d < dims; ++d)
-        contents.sizes[d] = big_endian_32(header.data() + 4 + 4 * d);
-    std::uint64_t expected = 0;
-    try {
-        expected = checked_data_bytes(path, kind, contents.sizes);
-    } catch (const IdxError&) {
-        if (gzip) count_rest(*source, max_drain);
-        throw;
+/// An IDX file whose header has been read and checked against its kind; its data is read
+/// next, by data().
+class Reader {
+  public:
+    /// Opens \p path and reads and checks its header; for a plain file, also its length.
+    Reader(const std::filesystem::path& path, const Kind& kind)
+        : path_(path),
+          kind_(kind),
+          file_(path),
+          source_(open_source(file_, path)),
+          gzip_(source_->compressed()),
+          truncated_(gzip_ ? "truncated (gzip): " : "truncated: ") {
+        read_header();
     }
 
-    const auto short_data = [&](std::uint64_t held) {
-        fail(path, truncated + "the header promises " + std::to_string(expected) + " bytes of " +
-                       kind.data + " but the file holds " + std::to_string(held) +
-                       (gzip ? " once decompressed" : ""));
-    };
-    const auto trailing_data = [&](std::uint64_t extra) {
+    /// The sizes the header claims: count, then rows and columns for images.
+    const std::array<std::uint64_t, 3>& sizes() const { return sizes_; }
+    /// Whether the file is gzip-compressed.
+    bool compressed() const { return gzip_; }
+
+    /// Reads the data section: exactly as many bytes as the header promises, into storage
+    /// allocated once at that size, and then checks that nothing follows.
+    std::vector<std::uint8_t> data() {
+        std::vector<std::uint8_t> data;
+        try {
+            data.reserve(static_cast<std::size_t>(expected_));
+        } catch (const std::bad_alloc&) {
+            fail(path_, "cannot hold the " + std::to_string(expected_) + " bytes of " + kind_.data +
+                            " the header promises: out of memory");
+        }
+        // Filled in chunks, within that capacity (resize() below it never reallocates), so
+        // that a gzip stream (or a file that shrank) that ends early has touched no more
+        // memory than it held.
+        while (data.size() < expected_) {
+            const std::size_t done = data.size();
+            const std::size_t want =
+                static_cast<std::size_t>(std::min<std::uint64_t>(expected_ - done, chunk_bytes));
+            data.resize(done + want);
+            const std::size_t got = source_->read(data.data() + done, want);
+            if (got < want) short_data(done + got);
+        }
+        // Nothing may follow; it is counted in a small scratch buffer, never stored. For a gzip
+        // file this also reads the stream to its end, where inflate() checks the CRC-32 and the
+        // length.
+        const std::uint64_t extra = count_rest(*source_, max_trailing_count);
+        if (extra > 0) trailing_data(extra);
+        return data;
+    }
+
+  private:
+    /// A header error. In a gzip file it is reported only once the rest of the stream has
+    /// been found undamaged: damage is reported as damage, not as what it made of the header.
+    [[noreturn]] void header_error(const std::string& what) {
+        if (gzip_) count_rest(*source_, max_drain);
+        fail(path_, what);
+    }
+
+    void read_header() {
+        std::array<std::uint8_t, 4 + 4 * 3> header{};
+        std::size_t header_read = source_->read(header.data(), 4);
+        if (header_read < 4)
+            header_error(truncated_ + count_text(header_read, "byte", "bytes") +
+                         ", too short for an IDX header");
+        const std::uint32_t magic = big_endian_32(header.data());
+        if (header[0] != 0 || header[1] != 0)
+            header_error("not an IDX file (magic " + hex(magic, 8) + ", expected " +
+                         hex(0x800 | kind_.dims, 8) + " for " + kind_.name + ")");
+        if (header[2] != 0x08)
+            header_error("element type " + hex(header[2], 2) +
+                         ", but only unsigned bytes (0x08) are supported");
+        const unsigned dims = header[3];
+        if (dims != kind_.dims) {
+            const Kind& other = kind_.dims == images_kind.dims ? labels_kind : images_kind;
+            if (dims == other.dims)
+                header_error("holds " + kind_text(other) + ", expected " + kind_text(kind_));
+            header_error("has " + count_text(dims, "dimension", "dimensions") + ", expected " +
+                         kind_text(kind_));
+        }
+        const std::size_t header_size = 4 + 4 * std::size_t{dims};
+        header_read += source_->read(header.data() + 4, header_size - 4);
+        if (header_read < header_size)
+            header_error(truncated_ + count_text(header_read, "byte", "bytes") +
+                         ", too short for the " + std::to_string(header_size) +
+                         "-byte header of an IDX " + kind_.one + " file");
+
+        for (std::size_t d = 0; d < dims; ++d)
+            sizes_[d] = big_endian_32(header.data() + 4 + 4 * d);
+        try {
+            expected_ = checked_data_bytes(path_, kind_, sizes_);
+        } catch (const IdxError&) {
+            if (gzip_) count_rest(*source_, max_drain);
+            throw;
+        }
+
+        // A plain file's length is checked before anything is allocated.
+        if (!gzip_) {
+            const std::uint64_t length = file_.size();
+            const std::uint64_t held = length > header_size ? length - header_size : 0;
+            if (held < expected_) short_data(held);
+            if (held > expected_) trailing_data(held - expected_);
+        }
+    }
+
+    [[noreturn]] void short_data(std::uint64_t held) const {
+        fail(path_, truncated_ + "the header promises " + std::to_string(expected_) + " bytes of " +
+                        kind_.data + " but the file holds " + std::to_string(held) +
+                        (gzip_ ? " once decompressed" : ""));
+    }
+
+    [[noreturn]] void trailing_data(std::uint64_t extra) const {
         const std::string count =
             extra > max_trailing_count
                 ? "more than " + std::to_string(max_trailing_count) + " trailing bytes"
                 : count_text(extra, "trailing byte", "trailing bytes");
-        fail(path, count + (gzip ? " (gzip, decompressed)" : "") + " after the " +
-                       std::to_string(expected) + " bytes of " + kind.data +
-                       " the header promises");
-    };
-
-    // A plain file's length is checked before anything is allocated.
-    bool length_checked = false;
-    if (!gzip) {
-        std::error_code error;
-        if (std::filesystem::is_regular_file(path, error)) {
-            const std::uintmax_t length = std::filesystem::file_size(path, error);
-            if (!error) {
-                const std::uint64_t held = length > header_size ? length - header_size : 0;
-                if (held < expected) short_data(held);
-                if (held > expected) trailing_data(held - expected);
-                length_checked = true;
-            }
-        }
+        fail(path_, count + (gzip_ ? " (gzip, decompressed)" : "") + " after the " +
+                        std::to_string(expected_) + " bytes of " + kind_.data +
+                        " the header promises");
     }
 
-    // Read in chunks, so that a gzip stream (or a file that shrank) that ends early has
-    // cost no more memory than it holds.
-    std::vector<std::uint8_t>& data = contents.data;
-    data.reserve(
-        static_cast<std::size_t>(length_checked ? expected : std::min(expected, max_reserve)));
-    while (data.size() < expected) {
-        const std::size_t done = data.size();
-        const std::size_t want =
-            static_cast<std::size_t>(std::min<std::uint64_t>(expected - done, chunk_bytes));
-        data.resize(done + want);
-        const std::size_t got = source->read(data.data() + done, want);
-        if (got < want) short_data(done + got);
-    }
-    // Nothing may follow; for a gzip file this also reads the stream to its end, where inflate()
-    // checks the CRC-32 and the length.
-    const std::uint64_t extra = count_rest(*source, max_trailing_count);
-    if (extra > 0) trailing_data(extra);
-    return contents;
-}
+    std::filesystem::path path_;
+    const Kind& kind_;
+    File file_;
+    std::unique_ptr<Source> source_;
+    bool gzip_;
+    std::string truncated_;
+    std::array<std::uint64_t, 3> sizes_{};
+    std::uint64_t expected_ = 0;
+};
 
 }  // namespace
 
+IdxHeader read_idx_header(const std::filesystem::path& path, IdxKind kind) {
+    const Reader reader(path, kind == IdxKind::images ? images_kind : labels_kind);
+    IdxHeader header;
+    header.count = static_cast<std::size_t>(reader.sizes()[0]);
+    header.rows = static_cast<std::size_t>(reader.sizes()[1]);
+    header.cols = static_cast<std::size_t>(reader.sizes()[2]);
+    header.compressed = reader.compressed();
+    return header;
+}
+
 IdxImages read_idx_images(const std::filesystem::path& path) {
-    Contents contents = read_idx(path, images_kind);
+    Reader reader(path, images_kind);
     IdxImages images;
-    images.count = static_cast<std::size_t>(contents.sizes[0]);
-    images.rows = static_cast<std::size_t>(contents.sizes[1]);
-    images.cols = static_cast<std::size_t>(contents.sizes[2]);
-    images.pixels = std::move(contents.data);
+    images.count = static_cast<std::size_t>(reader.sizes()[0]);
+    images.rows = static_cast<std::size_t>(reader.sizes()[1]);
+    images.cols = static_cast<std::size_t>(reader.sizes()[2]);
+    images.pixels = reader.data();
     return images;
 }
 
 std::vector<std::uint8_t> read_idx_labels(const std::filesystem::path& path, std::size_t classes) {
-    std::vector<std::uint8_t> labels = read_idx(path, labels_kind).data;
+    std::vector<std::uint8_t> labels = Reader(path, labels_kind).data();
     for (std::size_t i = 0; i < labels.size(); ++i) {
         if (labels[i] < classes) continue;
         const std::string range = classes == 0 ? "0 classes: no label is valid"

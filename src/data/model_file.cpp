@@ -6,19 +6,27 @@
 #include <atomic>
 #include <bit>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits>
+#include <memory>
+#include <optional>
+#include <signal.h>
 #include <string>
 #include <string_view>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 #include <zlib.h>
+
+#include "backprop/data/files.hpp"
 
 #include "error_text.hpp"
 
@@ -26,7 +34,6 @@ namespace backprop {
 
 namespace {
 
-using detail::errno_text;
 using detail::hex;
 
 // The limits the header documents.
@@ -261,16 +268,190 @@ std::vector<unsigned char> serialize(const Contents& p, const std::vector<std::u
     return out;
 }
 
+// ---------------------------------------------------------------------------------------
+// The destination.
+
+/// Where a save writes, once checked: the file the rename replaces, and what is there now.
+struct Destination {
+    /// The path itself, or, for a symbolic link, the file it leads to (no link left in it).
+    std::filesystem::path file;
+    /// Its folder: where the temporary file is created, so that the rename stays in one
+    /// file system.
+    std::filesystem::path folder;
+    /// The regular file the save replaces, if there is one.
+    std::optional<struct stat> existing;
+};
+
+std::filesystem::path folder_of(const std::filesystem::path& file) {
+    return file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+}
+
+/// Checks that a save to \p path can succeed as far as can be known before it is tried, and
+/// where it will write. The rules are model_file.hpp's.
+Destination destination_of(const std::filesystem::path& path) {
+    if (path.empty()) throw ModelFileError("cannot save a model: the path is empty");
+    if (!path.has_filename()) refuse(path, "the path ends in '/': give a file name, not a folder");
+
+    Destination d{path, folder_of(path), std::nullopt};
+    // What the destination "is", for the messages: "is", or "is a symbolic link to 'T',
+    // which is".
+    std::string is = "is";
+    struct stat status {};
+    if (::lstat(path.c_str(), &status) == 0 && S_ISLNK(status.st_mode)) {
+        // Followed: the save replaces the file the link leads to, and the link stays.
+        std::error_code error;
+        const std::filesystem::path target = std::filesystem::read_symlink(path, error);
+        const std::string link = "is a symbolic link to '" + target.string() + "'";
+        if (::stat(path.c_str(), &status) != 0) {
+            const int why = errno;
+            if (why == ENOENT)
+                refuse(path, link +
+                                 ", which does not exist; a save follows a link and replaces "
+                                 "the file it leads to");
+            refuse(path, link + ", which cannot be followed: " + errno_text(why));
+        }
+        d.file = std::filesystem::canonical(path, error);
+        if (error) refuse(path, link + ", which cannot be followed: " + error.message());
+        d.folder = folder_of(d.file);
+        is = link + ", which is";
+    }
+
+    if (::stat(d.folder.c_str(), &status) != 0) {
+        const int why = errno;
+        if (why == ENOENT) refuse(path, "the folder '" + d.folder.string() + "' does not exist");
+        refuse(path, "cannot use the folder '" + d.folder.string() + "': " + errno_text(why));
+    }
+    if (!S_ISDIR(status.st_mode)) {
+        // What the folder itself is; through a link, just that it is no folder.
+        const std::string kind = file_kind(d.folder);
+        refuse(path, "'" + d.folder.string() + "' is " +
+                         (kind == "a symbolic link" ? std::string("not") : kind + ", not") +
+                         " a folder");
+    }
+    // With the effective ids, as the open will be; a read-only file system says so too.
+    if (::faccessat(AT_FDCWD, d.folder.c_str(), W_OK | X_OK, AT_EACCESS) != 0) {
+        const int why = errno;
+        if (why == EACCES || why == EPERM || why == EROFS)
+            refuse(path, "cannot create a file in the folder '" + d.folder.string() +
+                             "': " + errno_text(why));
+    }
+
+    if (::lstat(d.file.c_str(), &status) != 0) {
+        if (errno != ENOENT) refuse(path, errno_text(errno));  // `File name too long`
+        return d;                                              // a new file
+    }
+    if (S_ISDIR(status.st_mode)) refuse(path, is + " a directory: give a file name inside it");
+    if (!S_ISREG(status.st_mode))
+        refuse(path, is + " " + file_kind(d.file) +
+                         ", not a regular file; a model is saved only as a regular file");
+    d.existing = status;
+    return d;
+}
+
+// ---------------------------------------------------------------------------------------
+// The temporary file.
+
+/// What names every temporary file: `.NAME.bpmlp-tmp-PID-N`.
+constexpr std::string_view temporary_marker = ".bpmlp-tmp-";
+/// Room for `PID-N`: a pid of up to 10 digits, a dash, N of up to 6.
+constexpr std::size_t temporary_numbers = 10 + 1 + 6;
+
+/// FNV-1a (64 bits): a short fingerprint of a name too long to keep whole.
+std::uint64_t fingerprint(std::string_view name) {
+    std::uint64_t h = 0xcbf29ce484222325u;
+    for (unsigned char c : name) {
+        h ^= c;
+        h *= 0x100000001b3u;
+    }
+    return h;
+}
+
+/// The longest file name the folder takes: NAME_MAX (255 bytes), or less where the file
+/// system says so.
+std::size_t longest_name(const std::filesystem::path& folder) {
+    const long limit = ::pathconf(folder.c_str(), _PC_NAME_MAX);
+    return limit > 0 ? std::min<std::size_t>(static_cast<std::size_t>(limit), 255) : 255;
+}
+
+/// How the names of the temporary files of a save to \p name begin, in a folder whose names
+/// are at most \p longest bytes: `.NAME.bpmlp-tmp-`. A NAME too long to leave room for the
+/// rest is cut, at a character boundary, and followed by `~` and its fingerprint in 16
+/// hexadecimal digits, so that every temporary name fits and names one destination.
+std::string temporary_prefix(const std::string& name, std::size_t longest) {
+    const std::size_t fixed = 1 + temporary_marker.size() + temporary_numbers;
+    std::string prefix = ".";
+    if (fixed + name.size() <= longest) {
+        prefix += name;
+    } else {
+        std::size_t cut = longest > fixed + 17 ? longest - fixed - 17 : 0;
+        // Not in the middle of a UTF-8 character: back up over continuation bytes.
+        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xc0) == 0x80)
+            --cut;
+        char digits[20];
+        std::snprintf(digits, sizeof digits, "~%016llx",
+                      static_cast<unsigned long long>(fingerprint(name)));
+        prefix.append(name, 0, cut);
+        prefix += digits;
+    }
+    prefix += temporary_marker;
+    return prefix;
+}
+
+/// The pid in `PID-N`, the rest of a temporary file's name; none if it is not that.
+std::optional<pid_t> pid_of_temporary(std::string_view rest) {
+    const std::size_t dash = rest.find('-');
+    if (dash == std::string_view::npos || dash == 0 || dash + 1 == rest.size()) return {};
+    const auto digits = [](std::string_view s) {
+        return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (!digits(rest.substr(0, dash)) || !digits(rest.substr(dash + 1))) return {};
+    pid_t pid = 0;
+    const auto [end, error] = std::from_chars(rest.data(), rest.data() + dash, pid);
+    if (error != std::errc() || end != rest.data() + dash || pid <= 0) return {};
+    return pid;
+}
+
+/// Removes the temporary files that killed saves to the same destination left in \p folder:
+/// the names that begin with \p prefix and end in `PID-N`, whose process no longer runs
+/// (kill() says so) and which no process holds locked (a save locks its temporary file for as
+/// long as it lives, so that a live save in another pid namespace is spared as well). Only
+/// regular files, never through a link. Best effort: what cannot be removed stays.
+void remove_stale_temporaries(const std::filesystem::path& folder, const std::string& prefix) {
+    DIR* listing = ::opendir(folder.c_str());
+    if (!listing) return;
+    const std::unique_ptr<DIR, int (*)(DIR*)> closer(listing, ::closedir);
+    while (const dirent* entry = ::readdir(listing)) {
+        const std::string_view name = entry->d_name;
+        if (!name.starts_with(prefix)) continue;
+        const std::optional<pid_t> pid = pid_of_temporary(name.substr(prefix.size()));
+        if (!pid || *pid == ::getpid()) continue;
+        if (::kill(*pid, 0) == 0 || errno != ESRCH) continue;  // running, or cannot tell
+        const std::filesystem::path stale = folder / name;
+        const int fd =
+            ::open(stale.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+        if (fd < 0) continue;
+        struct stat status {};
+        if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) &&
+            ::flock(fd, LOCK_EX | LOCK_NB) == 0)
+            ::unlink(stale.c_str());
+        ::close(fd);
+    }
+}
+
 /// Closes a descriptor and removes a temporary file unless released: whatever throws, no
-/// temporary file is left behind.
+/// temporary file is left behind. The file stays locked (flock) until this goes, after the
+/// rename, so that remove_stale_temporaries() never takes a live save's file.
 class TemporaryFile {
   public:
-    TemporaryFile(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+    TemporaryFile(int fd, std::string name) : fd_(fd), lock_(::dup(fd)), name_(std::move(name)) {
+        if (lock_ >= 0) ::flock(lock_, LOCK_EX | LOCK_NB);  // a fresh file: no one else has it
+    }
     TemporaryFile(const TemporaryFile&) = delete;
     TemporaryFile& operator=(const TemporaryFile&) = delete;
     ~TemporaryFile() {
         if (fd_ >= 0) ::close(fd_);
         if (!released_) ::unlink(name_.c_str());
+        if (lock_ >= 0) ::close(lock_);
     }
     int fd() const { return fd_; }
     const std::string& name() const { return name_; }
@@ -286,30 +467,47 @@ class TemporaryFile {
 
   private:
     int fd_;
+    int lock_;  // the same open file as fd_, kept open until the rename is done
     std::string name_;
     bool released_ = false;
 };
 
-/// Creates `<name>.tmp-<pid>-<n>` next to \p path, exclusively, with the permissions a new
-/// file gets (0666 less the umask). The name says what it is, should a crash leave it.
-TemporaryFile create_temporary(const std::filesystem::path& path) {
+/// Creates `PREFIX<pid>-<n>` in \p folder, exclusively, with the permissions a new file gets
+/// (0666 less the umask).
+TemporaryFile create_temporary(const std::filesystem::path& path,
+                               const std::filesystem::path& folder, const std::string& prefix) {
     static std::atomic<std::uint64_t> counter{0};
-    const std::filesystem::path directory =
-        path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-    const std::string base =
-        (directory / path.filename()).string() + ".tmp-" + std::to_string(::getpid()) + "-";
+    const std::string base = (folder / prefix).string() + std::to_string(::getpid()) + "-";
     const auto clock =
         static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
     for (int attempt = 0;; ++attempt) {
         const std::uint64_t n = (clock ^ (counter.fetch_add(1) * 0x9e3779b97f4a7c15u)) % 1000000;
         std::string name = base + std::to_string(n);
-        const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        const int fd =
+            ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
         if (fd >= 0) return TemporaryFile(fd, std::move(name));
         const int error = errno;
         if (error == EINTR || (error == EEXIST && attempt < 100)) continue;
         throw ModelFileError(path.string() + ": cannot create a temporary file in " +
-                             directory.string() + ": " + errno_text(error));
+                             folder.string() + ": " + errno_text(error));
     }
+}
+
+/// Gives the temporary file the permission bits of the file it replaces, and its owner and
+/// group where this process may (root may; others may give it a group they belong to);
+/// otherwise it belongs to whoever saves, as a new file does.
+void keep_permissions(const std::filesystem::path& path, const TemporaryFile& file,
+                      const struct stat& old) {
+    struct stat now {};
+    if (::fstat(file.fd(), &now) == 0 && (now.st_uid != old.st_uid || now.st_gid != old.st_gid) &&
+        ::fchown(file.fd(), old.st_uid, old.st_gid) != 0 && now.st_gid != old.st_gid) {
+        [[maybe_unused]] const int ignored =
+            ::fchown(file.fd(), static_cast<uid_t>(-1), old.st_gid);
+    }
+    // After the owner: a change of owner clears the set-user-ID and set-group-ID bits.
+    if (::fchmod(file.fd(), old.st_mode & 07777) != 0)
+        throw ModelFileError(path.string() + ": cannot give " + file.name() +
+                             " the permissions of the file it replaces: " + errno_text(errno));
 }
 
 /// Writes all of \p bytes, through partial writes and interruptions.
@@ -362,44 +560,39 @@ double get_f64(const unsigned char* p) {
     throw ModelFileError(path.string() + ": " + why);
 }
 
-/// The whole file, refusing one larger than any model this program writes.
+/// The whole file, refusing one larger than any model this program writes. Only a regular
+/// file is read: RegularFile refuses a FIFO (whose open would wait for a writer forever), a
+/// device such as `/dev/zero` (which never ends) and a directory, at once.
 std::vector<unsigned char> read_file(const std::filesystem::path& path) {
-    int fd;
-    do {
-        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0) damaged(path, "cannot open: " + errno_text(errno));
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
-
-    struct stat status;
-    if (::fstat(fd, &status) != 0) damaged(path, "cannot stat: " + errno_text(errno));
-    if (S_ISDIR(status.st_mode)) damaged(path, "is a directory, not a model file");
-    if (S_ISREG(status.st_mode) && static_cast<std::uint64_t>(status.st_size) > max_file_bytes)
-        damaged(path, bytes_text(static_cast<std::uint64_t>(status.st_size)) + " (" +
-                          std::to_string(status.st_size) +
+    std::optional<RegularFile> file;
+    try {
+        file.emplace(path);
+    } catch (const FileError& e) {
+        throw ModelFileError(e.what());  // `PATH: cannot open: REASON`, `PATH: is a FIFO ...`
+    }
+    if (file->size() > max_file_bytes)
+        damaged(path, bytes_text(file->size()) + " (" + std::to_string(file->size()) +
                           " bytes), larger than any model this program writes (at most " +
                           bytes_text(max_file_bytes) + ")");
 
-    // Read to the end (not just st_size bytes, which a pipe or a growing file does not
-    // have), and stop as soon as it is more than the limit.
-    std::vector<unsigned char> bytes;
+    // Read to the end, not just size() bytes: the file may have grown since. Stop as soon as
+    // it is more than the limit; the buffer never grows past the limit plus one byte.
+    std::vector<unsigned char> bytes(static_cast<std::size_t>(file->size()) + 1);
     std::size_t used = 0;
-    bytes.resize(S_ISREG(status.st_mode) ? static_cast<std::size_t>(status.st_size) + 1 : 65536);
     for (;;) {
-        if (used == bytes.size()) bytes.resize(bytes.size() * 2);
-        const ssize_t got = ::read(fd, bytes.data() + used, bytes.size() - used);
+        if (used == bytes.size()) {
+            if (used > max_file_bytes)
+                damaged(path, "more than " + bytes_text(max_file_bytes) +
+                                  ", larger than any model this program writes");
+            bytes.resize(std::min<std::size_t>(2 * bytes.size(), max_file_bytes + 1));
+        }
+        const ssize_t got = ::read(file->descriptor(), bytes.data() + used, bytes.size() - used);
         if (got < 0) {
             if (errno == EINTR) continue;
             damaged(path, "cannot read: " + errno_text(errno));
         }
         if (got == 0) break;
         used += static_cast<std::size_t>(got);
-        if (used > max_file_bytes)
-            damaged(path, "more than " + bytes_text(max_file_bytes) +
-                              ", larger than any model this program writes");
     }
     bytes.resize(used);
     return bytes;
@@ -407,13 +600,22 @@ std::vector<unsigned char> read_file(const std::filesystem::path& path) {
 
 }  // namespace
 
+void check_model_destination(const std::filesystem::path& path) {
+    destination_of(path);
+}
+
 void save_model(const std::filesystem::path& path, const Sequential& network) {
     const Contents p = contents_of(path, network);
     const std::vector<std::uint64_t> sizes = validate(path, p);
+    const Destination destination = destination_of(path);
     const std::vector<unsigned char> bytes = serialize(p, sizes);
 
-    TemporaryFile file = create_temporary(path);
+    const std::string prefix =
+        temporary_prefix(destination.file.filename().string(), longest_name(destination.folder));
+    remove_stale_temporaries(destination.folder, prefix);
+    TemporaryFile file = create_temporary(path, destination.folder, prefix);
     write_all(path, file, bytes);
+    if (destination.existing) keep_permissions(path, file, *destination.existing);
     // The data must be on the disk before the rename makes it the destination: otherwise a
     // crash could leave the new name pointing at an empty or partial file.
     if (const int error = fsync_retrying(file.fd()))
@@ -422,17 +624,15 @@ void save_model(const std::filesystem::path& path, const Sequential& network) {
     if (const int error = file.close())
         throw ModelFileError(path.string() + ": cannot close " + file.name() + ": " +
                              errno_text(error));
-    if (::rename(file.name().c_str(), path.c_str()) != 0)
-        throw ModelFileError(path.string() + ": cannot rename " + file.name() +
-                             " over it: " + errno_text(errno));
+    if (::rename(file.name().c_str(), destination.file.c_str()) != 0)
+        throw ModelFileError(path.string() + ": cannot rename " + file.name() + " over " +
+                             destination.file.string() + ": " + errno_text(errno));
     file.release();
 
     // The rename lives in the directory: flush it too, so that the new name survives a power
     // failure. The destination is already the new, complete model; a failure here only means
     // that a power failure could bring back the old one.
-    const std::filesystem::path directory =
-        path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-    const int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int dir = ::open(destination.folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0)
         throw ModelFileError(
             path.string() +

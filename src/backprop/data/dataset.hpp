@@ -36,11 +36,25 @@ struct Dataset {
 
 /// Loads one split of an MNIST-style directory: `<prefix>-images-idx3-ubyte` and
 /// `<prefix>-labels-idx1-ubyte`, each with or without `.gz` (the compressed file is used if
-/// both exist). \p prefix is `train` or `t10k`.
+/// both exist). \p prefix is `train` or `t10k`. Both headers are read and compared before
+/// either file's data is read: a mismatch costs no time and no memory.
 /// \throws IdxError if a file is missing, invalid, or the two files hold different numbers
 ///   of samples (the message names both files and both counts).
 Dataset load_split(const std::filesystem::path& directory, const std::string& prefix,
                    std::size_t classes = 10);
+
+/// A training split and a test split whose images have the same size.
+struct TrainTest {
+    Dataset train;  ///< `train-*`
+    Dataset test;   ///< `t10k-*`
+};
+
+/// Loads both splits of an MNIST-style directory (`train` and `t10k`, as load_split() does),
+/// reading the headers of all four files before any data: each split's images and labels
+/// must agree in number, and the training and test images in size, or nothing is read.
+/// \throws IdxError as load_split() does, or if the training and test images differ in size
+///   (the message names both image files and both sizes).
+TrainTest load_train_test(const std::filesystem::path& directory, std::size_t classes = 10);
 
 /// Shuffles \p order in place (Fisher-Yates), with Boost.Random so that every platform draws
 /// the same permutation from the same seed: the order of an epoch's samples.

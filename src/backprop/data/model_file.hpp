@@ -23,6 +23,33 @@
 /// disk, and only then renames it over the destination: a crash at any moment leaves either
 /// the old file or the new one, never a mixture. load_model() checks the magic, the version,
 /// the sizes against the file's length, and the checksum before it returns anything.
+///
+/// **What is read.** load_model() reads a regular file only, or one a symbolic link leads to:
+/// a FIFO, a device such as `/dev/zero`, a socket or a directory is refused at once, without
+/// waiting for a writer or reading a byte. A file larger than any model (1 GiB) is refused
+/// from its size alone, and the sizes in the header are checked against the file's length
+/// before anything is allocated from them.
+///
+/// **What is written.** A save writes regular files only. Before it writes anything (and
+/// check_model_destination() before the training that produces the model) it refuses an
+/// empty path, a path ending in `/`, a directory, a folder that does not exist or cannot be
+/// written, and a destination that is a FIFO, a device (`/dev/null`), a socket or anything
+/// else that is not a regular file, naming the path and what it is.
+///
+/// - *Symbolic links are followed.* Saving to a link replaces the file it leads to (all
+///   links resolved), in that file's folder; the link stays a link. A link that leads
+///   nowhere (dangling) or round in circles is refused: a save never creates the file a link
+///   names.
+/// - *The replaced file's permissions are kept:* its permission bits, and its owner and group
+///   where the saving process may set them (root may); otherwise the new file belongs to
+///   whoever saved it. A new file gets 0666 less the umask, as any new file does.
+/// - *The temporary file* is `.NAME.bpmlp-tmp-PID-N` beside the destination NAME (hidden;
+///   PID is the saving process, N a number). Every such name fits in the 255 bytes a file
+///   name may have: where NAME is too long to leave room, it is cut and followed by `~` and
+///   16 hexadecimal digits of a fingerprint of the whole name. A save that is killed leaves
+///   its temporary file behind; the next save to the same destination removes every one
+///   whose process no longer runs and that no process holds locked. Such a file whose process
+///   is gone may also be deleted by hand: it is never a model anyone uses.
 // clang-format on
 #pragma once
 
@@ -45,7 +72,14 @@ class ModelFileError : public std::runtime_error {
 /// The current format version.
 inline constexpr std::uint32_t model_file_version = 1;
 
-/// Writes \p network to \p path atomically.
+/// Checks, before the work that produces a model, that save_model() can write it to \p path,
+/// as far as can be known without writing: the checks of "What is written" above. It
+/// changes nothing on the disk.
+/// \throws ModelFileError `PATH: cannot save: REASON` (for an empty path, `cannot save a
+///   model: the path is empty`).
+void check_model_destination(const std::filesystem::path& path);
+
+/// Writes \p network to \p path atomically, after the checks of check_model_destination().
 /// \throws ModelFileError if it cannot, or \p network is not an MLP (naming the layer): the
 ///   destination is then unchanged, unless the message begins "saved, but" (the new file is
 ///   in place; only flushing its directory failed).
