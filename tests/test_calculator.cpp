@@ -7,14 +7,17 @@
 #define BOOST_TEST_MODULE calculator
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -726,6 +729,43 @@ BOOST_AUTO_TEST_SUITE_END()
 
 // =======================================================================================
 
+BOOST_AUTO_TEST_SUITE(precision)
+
+// Large logits lose no precision. One softmax layer with W = [[1, 0, 0]] (one input, three
+// neurons), b = (120, 100, 99) and x = 0, so z = b; the target t = (1, 0, 0). With
+// S = e^-20 + e^-21 = 2.8194096652297485e-9,
+//   J = −ln(e^120 / (e^120 + e^100 + e^99)) = ln(1 + S) = S − S²/2 + S³/3 − ...
+//     = 2.8194096652297485e-9 − 3.9745e-18 + ... = 2.8194096612552131e-9,
+// and delta = y − t = (−S, e^-20, e^-21) / (1 + S)
+//     = (−2.8194096572806777e-9, 2.0611536166273214e-9, 7.5825604065335626e-10).
+// Computed as z_0 − logsumexp(z) with logsumexp(z) = 120 + ln(1 + S) one number, J was
+// 2.819405154e-9 (off by 1.6e-6 of itself), and y_0 − 1 keeps only the digits of y_0 beyond
+// the rounding of 1 (2e-8 of delta_0): a learner's correctly rounded J and delta_0, to ten
+// digits, were marked wrong.
+BOOST_AUTO_TEST_CASE(softmax_cross_entropy_keeps_full_precision_for_large_logits) {
+    const json out = calculate(R"({
+        "layers": [{"activation": "softmax", "W": [[1, 0, 0]], "b": [120, 100, 99]}],
+        "x": [0], "t": [1, 0, 0], "loss": "cross_entropy", "learning_rate": 0.1,
+        "check": {"J": 2.819409661e-9,
+                  "delta1": [-2.819409657e-9, 2.061153617e-9, 7.582560407e-10]}})");
+    const double J = out["J"].get<double>(), J_exact = 2.8194096612552131e-9;
+    BOOST_TEST(std::abs(J - J_exact) <= 1e-14 * J_exact,
+               "J = " << J << ", relative error " << (J - J_exact) / J_exact);
+    const std::vector<double> delta_exact{-2.8194096572806777e-9, 2.0611536166273214e-9,
+                                          7.5825604065335626e-10};
+    for (std::size_t k = 0; k < 3; ++k) {
+        const double delta = out["delta1"][k].get<double>();
+        BOOST_TEST(std::abs(delta - delta_exact[k]) <= 1e-14 * std::abs(delta_exact[k]),
+                   "delta1[" << k << "] = " << delta);
+    }
+    BOOST_TEST(out["check_count"] == 4);
+    BOOST_TEST(out["check_correct"] == 4, out["check"].dump());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// =======================================================================================
+
 BOOST_AUTO_TEST_SUITE(errors)
 
 BOOST_AUTO_TEST_CASE(invalid_json_names_line_and_column) {
@@ -763,13 +803,111 @@ BOOST_AUTO_TEST_CASE(a_file_that_cannot_be_read) {
     const ProgramResult missing = run_program(program, {"/nonexistent/network.json"});
     BOOST_TEST(missing.exit_status == 2);
     BOOST_TEST(missing.out.empty());
-    BOOST_TEST(missing.err.find("cannot read /nonexistent/network.json: No such file or "
+    BOOST_TEST(missing.err.find("/nonexistent/network.json: cannot open: No such file or "
                                 "directory") != std::string::npos,
                missing.err);
     const ProgramResult directory = run_program(program, {"/tmp"});
     BOOST_TEST(directory.exit_status == 2);
-    BOOST_TEST(directory.err.find("cannot read /tmp: Is a directory") != std::string::npos,
+    BOOST_TEST(directory.err.find("/tmp: is a directory, not a regular file") != std::string::npos,
                directory.err);
+}
+
+// A FIFO is refused at once, not waited on for a writer that never comes (`timeout` turns a
+// hang into exit status 124 instead of a test that never ends).
+BOOST_AUTO_TEST_CASE(a_fifo_is_refused_without_waiting) {
+    const std::string fifo = "/tmp/backprop-calculator-fifo-" + std::to_string(getpid());
+    BOOST_TEST_REQUIRE(mkfifo(fifo.c_str(), 0600) == 0, "cannot create " << fifo);
+    const ProgramResult result = run_program("timeout", {"20", program, fifo});
+    std::remove(fifo.c_str());
+    BOOST_TEST(result.exit_status == 2, "exit status " << result.exit_status);
+    BOOST_TEST(result.out.empty());
+    BOOST_TEST(
+        result.err.find(fifo + ": is a FIFO (named pipe), not a regular file") != std::string::npos,
+        result.err);
+}
+
+// The documented limit on the input: 1 MiB = 1 048 576 bytes of JSON. The article's
+// description padded with spaces to exactly the limit is read; one byte more is refused,
+// naming the file and the limit.
+BOOST_AUTO_TEST_CASE(a_description_is_at_most_1_MiB) {
+    const std::size_t limit = 1048576;
+    std::ifstream in(example("article.json"));
+    const std::string article((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+    BOOST_TEST_REQUIRE(article.size() < limit);
+    const std::string at_limit = article + std::string(limit - article.size(), ' ');
+    const TempFile just_below(at_limit);
+    const ProgramResult accepted = run_program(program, {just_below.path(), "--json"});
+    BOOST_TEST(accepted.exit_status == 0, accepted.err);
+    const TempFile just_above(at_limit + " ");
+    const ProgramResult refused = run_program(program, {just_above.path()});
+    BOOST_TEST(refused.exit_status == 2, "exit status " << refused.exit_status);
+    BOOST_TEST(refused.out.empty());
+    BOOST_TEST(refused.err.find(just_above.path() + ": is 1048577 bytes, more than the "
+                                                    "calculator reads") != std::string::npos,
+               refused.err);
+    BOOST_TEST(refused.err.find("at most 1048576 bytes (1 MiB)") != std::string::npos, refused.err);
+}
+
+/// Whether the address space of a program run by a test can be limited (not under
+/// AddressSanitizer); a test that needs it is reported skipped otherwise.
+boost::test_tools::assertion_result address_space_limit_works(boost::unit_test::test_unit_id) {
+    boost::test_tools::assertion_result result(address_space_can_be_limited);
+    result.message() << "the address space cannot be limited under AddressSanitizer";
+    return result;
+}
+
+// An endless input (/dev/urandom) or a huge one (a sparse file of 8 GiB) must neither be read
+// whole nor be reported as a failed allocation: both are refused before reading, with a
+// message that names the file. The program runs in 512 MiB of address space (one
+// OpenBLAS thread, whose buffers would otherwise grow with the machine's cores), where
+// reading either whole would fail at once.
+BOOST_AUTO_TEST_CASE(endless_and_huge_inputs_are_refused_quickly,
+                     *boost::unit_test::precondition(address_space_limit_works)) {
+    const ProgramResult endless =
+        run_program("env", {"OPENBLAS_NUM_THREADS=1", program, "/dev/urandom"}, 512);
+    BOOST_TEST(endless.exit_status == 2, "exit status " << endless.exit_status);
+    BOOST_TEST(endless.err.find("/dev/urandom: is a character device, not a regular file") !=
+                   std::string::npos,
+               endless.err);
+    BOOST_TEST(endless.err.find("bad_alloc") == std::string::npos, endless.err);
+
+    const TempFile huge("{");
+    std::filesystem::resize_file(huge.path(), std::uintmax_t{8} << 30);
+    const ProgramResult refused =
+        run_program("env", {"OPENBLAS_NUM_THREADS=1", program, huge.path()}, 512);
+    BOOST_TEST(refused.exit_status == 2, "exit status " << refused.exit_status);
+    BOOST_TEST(refused.err.find(huge.path() + ": is 8589934592 bytes, more than the calculator "
+                                              "reads") != std::string::npos,
+               refused.err);
+    BOOST_TEST(refused.err.find("bad_alloc") == std::string::npos, refused.err);
+}
+
+// The documented limit on the step: samples × (neurons of all layers) at most 100 000. One
+// identity layer of 1 input and n neurons, a batch of B samples of x = 0 (so that every
+// value is 0): B n = 100 000 is computed, 100 001 values (11 × 9091) refused.
+BOOST_AUTO_TEST_CASE(a_step_computes_at_most_100000_values_per_quantity) {
+    const auto description = [](std::size_t B, std::size_t n) {
+        json layer{{"activation", "identity"}, {"W", json::array({json(std::vector<int>(n, 0))})}};
+        return json{{"layers", json::array({layer})},
+                    {"x", std::vector<std::vector<int>>(B, std::vector<int>(1, 0))},
+                    {"t", std::vector<std::vector<int>>(B, std::vector<int>(n, 0))},
+                    {"loss", "mse"},
+                    {"learning_rate", 0.1}}
+            .dump();
+    };
+    const TempFile at_limit(description(4, 25000));
+    const ProgramResult accepted = run_program(program, {at_limit.path(), "--decimals", "1"});
+    BOOST_TEST(accepted.exit_status == 0, accepted.err);
+    const TempFile above(description(11, 9091));
+    const ProgramResult refused = run_program(program, {above.path()});
+    BOOST_TEST(refused.exit_status == 2, "exit status " << refused.exit_status);
+    BOOST_TEST(refused.out.empty());
+    BOOST_TEST(refused.err.find(above.path() + ": the network is too large for the calculator: "
+                                               "11 samples × 9091 neurons = 100001 values") !=
+                   std::string::npos,
+               refused.err);
+    BOOST_TEST(refused.err.find("limit of 100000") != std::string::npos, refused.err);
 }
 
 BOOST_AUTO_TEST_CASE(command_line) {
@@ -780,6 +918,8 @@ BOOST_AUTO_TEST_CASE(command_line) {
     const ProgramResult help = run_program(program, {"--help"});
     BOOST_TEST(help.exit_status == 0);
     BOOST_TEST(help.out.find("W[i][j] is the weight from input i to") != std::string::npos);
+    BOOST_TEST(help.out.find("at most 1048576 bytes (1 MiB) of JSON") != std::string::npos);
+    BOOST_TEST(help.out.find("K/2 times PyTorch's MSELoss") != std::string::npos);
     BOOST_TEST(run_program(program, {"--decimals", "0"}).exit_status == 2);
 }
 
@@ -859,28 +999,85 @@ BOOST_AUTO_TEST_CASE(shapes_that_do_not_fit) {
                   {"x holds 3 samples but t holds 1"});
 }
 
-BOOST_AUTO_TEST_CASE(learning_rate_must_be_positive_and_finite) {
-    require_error(article_with("learning_rate", 0), {"learning_rate must be a positive finite "
-                                                     "number, but it is 0"});
-    require_error(article_with("learning_rate", -0.1), {"but it is -0.1"});
+BOOST_AUTO_TEST_CASE(learning_rate_must_be_finite_and_not_negative) {
+    require_error(article_with("learning_rate", -0.1),
+                  {"learning_rate must be a finite number ≥ 0", "but it is -0.1"});
     require_error(article_with("learning_rate", "0.1"), {"but it is the string \"0.1\""});
+    // JSON has no NaN or infinity, and a number beyond the doubles is invalid JSON.
+    require_error(R"({"layers": [{"activation": "relu", "W": [[1]]}], "x": [1], "t": [0],
+                      "loss": "mse", "learning_rate": 1e400})",
+                  {"invalid JSON", "number overflow"});
+}
+
+// α = 0 shows the gradients without an update: every gradient as with any α, and the new
+// weights and biases equal to the old. The article's example: dJ/dW2 is not zero there.
+BOOST_AUTO_TEST_CASE(learning_rate_0_shows_the_gradients_without_an_update) {
+    const json zero = calculate(article_with("learning_rate", 0));
+    const json usual = calculate(article_with("learning_rate", 0.1));
+    BOOST_TEST(zero["learning_rate"] == 0.0);
+    for (const char* name : {"J", "delta1", "delta2", "dJ_dW1", "dJ_dW2", "dJ_db1", "dJ_db2"})
+        BOOST_TEST(zero[name] == usual[name], name);
+    BOOST_TEST(std::abs(zero["dJ_dW2"][0][0].get<double>()) > 1e-3);
+    BOOST_TEST(zero["W1_new"] == zero["W1"]);
+    BOOST_TEST(zero["W2_new"] == zero["W2"]);
+    BOOST_TEST(zero["b1_new"] == zero["b1"]);
+    BOOST_TEST(zero["b2_new"] == zero["b2"]);
+    BOOST_TEST(usual["W2_new"] != usual["W2"]);
 }
 
 BOOST_AUTO_TEST_CASE(cross_entropy_needs_outputs_and_targets_it_accepts) {
     // A sigmoid of z = 40 is exactly 1 in double precision.
-    require_error(R"({"layers": [{"activation": "sigmoid", "W": [[40]]}], "x": [1], "t": [1],
+    require_error(
+        R"({"layers": [{"activation": "sigmoid", "W": [[40]]}], "x": [1], "t": [1],
                       "loss": "cross_entropy", "learning_rate": 0.1})",
-                  {"strictly between 0 and 1", "y[0] is exactly 1"});
-    // An identity output may be anything.
-    require_error(R"({"layers": [{"activation": "identity", "W": [[-0.3]]}], "x": [1], "t": [1],
-                      "loss": "cross_entropy", "learning_rate": 0.1})",
-                  {"binary", "y[0] is -0.3"});
+        {"binary, after a sigmoid output layer", "strictly between 0 and 1", "y[0] is exactly 1"});
     require_error(article_with({{"loss", "cross_entropy"}, {"t", {1.5}}}),
                   {"cross_entropy needs every target between 0 and 1", "t[0] is 1.5"});
     // A softmax that underflows to 0 where the target is 1.
     require_error(R"({"layers": [{"activation": "softmax", "W": [[800, 0]]}], "x": [1], "t": [0, 1],
                       "loss": "cross_entropy", "learning_rate": 0.1})",
                   {"categorical", "y[1] is exactly 0"});
+}
+
+// Binary cross-entropy needs a sigmoid output layer: decided by the description, so an
+// identity, tanh or relu output is refused even where this step's output, 0.3, lies in (0, 1)
+// (where the loss could be computed); the sigmoid itself is accepted.
+BOOST_AUTO_TEST_CASE(binary_cross_entropy_needs_a_sigmoid_output_layer) {
+    for (const char* activation : {"identity", "tanh", "relu"}) {
+        json description = json::parse(R"({"layers": [{"W": [[0.3]]}], "x": [1], "t": [1],
+                                          "loss": "cross_entropy", "learning_rate": 0.1})");
+        description["layers"][0]["activation"] = activation;
+        std::string message = "layers[0]: loss cross_entropy after a ";
+        message += activation;
+        message += " output layer";
+        require_error(description.dump(), {message, "use a sigmoid output layer"});
+    }
+    // Only the output layer counts: a tanh before a sigmoid output is fine.
+    const json accepted = calculate(
+        R"({"layers": [{"activation": "tanh", "W": [[0.3]]}, {"activation": "sigmoid", "W": [[1]]}],
+            "x": [1], "t": [1], "loss": "cross_entropy", "learning_rate": 0.1})");
+    BOOST_TEST(accepted["loss_type"] == "binary_cross_entropy");
+}
+
+// A softmax over one neuron is e^z / e^z = 1 whatever z: with cross-entropy J = −t ln 1 = 0
+// and no gradient, silently. Refused, with the reason; as the output layer with mse too (J
+// does not depend on z), and as a hidden layer. Two neurons are fine.
+BOOST_AUTO_TEST_CASE(a_softmax_over_one_neuron_is_refused) {
+    require_error(R"({"layers": [{"activation": "softmax", "W": [[0.5]]}], "x": [1], "t": [1],
+                      "loss": "cross_entropy", "learning_rate": 0.1})",
+                  {"layers[0]: a softmax over 1 neuron is always exactly 1",
+                   "with cross_entropy J = −t ln 1 = 0", "no gradient passes it"});
+    require_error(R"({"layers": [{"activation": "softmax", "W": [[0.5]]}], "x": [1], "t": [0.5],
+                      "loss": "mse", "learning_rate": 0.1})",
+                  {"layers[0]: a softmax over 1 neuron is always exactly 1"});
+    require_error(R"({"layers": [{"activation": "softmax", "W": [[0.5]]},
+                                 {"activation": "softmax", "W": [[1, 2]]}],
+                      "x": [1], "t": [1, 0], "loss": "cross_entropy", "learning_rate": 0.1})",
+                  {"layers[0]: a softmax over 1 neuron"});
+    const json two = calculate(R"({"layers": [{"activation": "softmax", "W": [[0.5, -0.5]]}],
+                                   "x": [1], "t": [1, 0], "loss": "cross_entropy",
+                                   "learning_rate": 0.1})");
+    BOOST_TEST(two["J"].get<double>() > 0.1);
 }
 
 BOOST_AUTO_TEST_CASE(check_values_must_name_outputs_and_fit_them) {

@@ -192,6 +192,54 @@ BOOST_AUTO_TEST_CASE(softmax_gradients) {
     BOOST_CHECK_EXCEPTION(fresh.backward(dJ_dA), std::logic_error, says("before forward"));
 }
 
+// Large logits lose nothing: z = (120, 100, 99) with the one-hot target t = (1, 0, 0). With
+// S = e^-20 + e^-21 = 2.8194096652297485e-9 (e^-20 = 2.0611536224385579e-9,
+// e^-21 = 7.5825604279119067e-10),
+//   J = −ln softmax(z)_0 = ln(1 + S) = S − S²/2 + S³/3 − ...
+//     = 2.8194096652297485e-9 − 3.9745e-18 + ... = 2.8194096612552131e-9,
+// and softmax(z) = (1, e^-20, e^-21) / (1 + S) = (0.99999999718059034272, 2.0611536166273214e-9,
+// 7.5825604065335626e-10); 1 − softmax(z)_0 = S/(1 + S) = 2.8194096572806777e-9. Forming
+// logsumexp(z) = 120 + ln(1 + S) as one number rounds
+// ln(1 + S) to the units of 120 (1.4e-14): J would be off by 1.6e-6 of itself, and
+// softmax(z)_0 by 1.4e-14.
+BOOST_AUTO_TEST_CASE(softmax_and_cross_entropy_keep_full_precision_for_large_logits) {
+    Matrix Z(1, 3), T(1, 3, 0.0);
+    Z(0, 0) = 120, Z(0, 1) = 100, Z(0, 2) = 99;
+    T(0, 0) = 1;
+    const double J_exact = 2.8194096612552131e-9;
+    const double J = softmax_cross_entropy(Z, T);
+    BOOST_TEST(std::abs(J - J_exact) <= 1e-14 * J_exact,
+               "J = " << J << ", relative error " << (J - J_exact) / J_exact);
+    // The same from the C library's functions, each correctly rounded or nearly.
+    const double J_log1p = std::log1p(std::exp(-20.0) + std::exp(-21.0));
+    BOOST_TEST(std::abs(J - J_log1p) <= 1e-14 * J_exact);
+
+    // The softmax, as a function and as a layer; the sum of a row is 1 to the last bits.
+    Softmax layer;
+    for (const Matrix& P : {softmax(Z), layer.forward(Z, false)}) {
+        BOOST_TEST(std::abs(P(0, 0) - 0.99999999718059034272) <= 3e-16);
+        BOOST_TEST(std::abs(P(0, 1) - 2.0611536166273214e-9) <= 1e-14 * 2.0611536166273214e-9);
+        BOOST_TEST(std::abs(P(0, 2) - 7.5825604065335626e-10) <= 1e-14 * 7.5825604065335626e-10);
+    }
+
+    // dJ/dz = softmax(z) − t: at z_0, −S/(1 + S) = −2.8194096572806777e-9, in full precision
+    // (softmax(z)_0 − 1 would keep only the digits of softmax(z)_0 beyond the rounding of 1,
+    // about 2e-8 of the result); elsewhere softmax(z)_k.
+    const Matrix G = softmax_cross_entropy_gradient(Z, T);
+    BOOST_TEST(std::abs(G(0, 0) + 2.8194096572806777e-9) <= 1e-14 * 2.8194096572806777e-9,
+               "dJ/dz_0 = " << G(0, 0));
+    BOOST_TEST(std::abs(G(0, 1) - 2.0611536166273214e-9) <= 1e-14 * 2.0611536166273214e-9);
+    BOOST_TEST(std::abs(G(0, 2) - 7.5825604065335626e-10) <= 1e-14 * 7.5825604065335626e-10);
+
+    // A batch mean of two copies of the row, and with the logits shifted by 1000 (the
+    // softmax does not change, nor J).
+    Matrix Z2(2, 3), T2(2, 3, 0.0);
+    for (std::size_t k = 0; k < 3; ++k)
+        Z2(0, k) = Z(0, k), Z2(1, k) = Z(0, k) + 1000;
+    T2(0, 0) = T2(1, 0) = 1;
+    BOOST_TEST(std::abs(softmax_cross_entropy(Z2, T2) - J_exact) <= 1e-14 * J_exact);
+}
+
 // In training, each output feature has mean beta and standard deviation gamma (up to epsilon);
 // outside training, the running statistics are used instead.
 BOOST_AUTO_TEST_CASE(batch_norm_standardises_each_feature) {

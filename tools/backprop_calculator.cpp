@@ -46,13 +46,25 @@ The network is described in JSON (examples in tools/examples/):
   }
 W has one row per input and one column per neuron: W[i][j] is the weight from input i to
 neuron j (the transpose of the (out, in) matrix many textbooks write). b is optional (zero).
-Activations: sigmoid, tanh, relu, identity, softmax. Losses: mse (per sample ½ Σ (y − t)²),
-cross_entropy (−Σ t ln y after a softmax output layer, else −Σ [t ln y + (1 − t) ln(1 − y)]).
-x and t: one sample as a flat array, or a batch as an array of rows (J and every gradient
-are then means over the batch). "check" holds your own values under the output names
-(z1, a1, y, J, dJ_dy, delta1, dJ_dW1, dJ_db1, W1_new, b1_new, ...); each is judged correct
-if the true value, rounded to the digits you wrote, is your number ("0.70" has two decimals).
+Activations: sigmoid, tanh, relu, identity, softmax (of at least 2 neurons).
+Losses, per sample, summed over the outputs: mse, ½ Σ (y − t)² (K/2 times PyTorch's MSELoss
+for K outputs); cross_entropy, −Σ t ln y after a softmax output layer, or
+−Σ [t ln y + (1 − t) ln(1 − y)] after a sigmoid one. learning_rate: a number ≥ 0 (0 shows
+the gradients without an update). x and t: one sample as a flat array, or a batch as an
+array of rows (J and every gradient are then means over the batch). "check" holds your own
+values under the output names (z1, a1, y, J, dJ_dy, delta1, dJ_dW1, dJ_db1, W1_new, b1_new,
+...); each is judged correct if the true value, rounded to the digits you wrote, is your
+number ("0.70" has two decimals).
 )help";
+
+// The limits, from the library's constants.
+std::string limits_help() {
+    return fmt::format(
+        "The calculator is for small networks: the file must be a regular file (not a FIFO or\n"
+        "a device) of at most {} bytes (1 MiB) of JSON, and one step computes at most {}\n"
+        "values per quantity (samples times the neurons of all layers together).\n",
+        max_description_bytes, max_step_values);
+}
 
 // A value as its JSON form writes it.
 nlohmann::json to_json(const NamedValue& value) {
@@ -292,7 +304,7 @@ int main(int argc, char** argv) {
     int decimals = 8;
     app.add_option("--decimals", decimals, "Decimals of every number in the text (default 8)")
         ->check(CLI::Range(1, 15));
-    app.footer(format_help);
+    app.footer(format_help + limits_help());
 
     return program.run(argc, argv, [&] {
         try {

@@ -3,18 +3,17 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <iterator>
-#include <memory>
 #include <stdexcept>
 #include <string>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "backprop/data/files.hpp"
 #include "backprop/nn/worked_example.hpp"
 
 namespace backprop {
@@ -373,6 +372,55 @@ void check_cross_entropy_targets(const Matrix& T, bool flat) {
                                 sample_entry("t", i, j, flat), T(i, j)));
 }
 
+/// Requires one step of \p network to stay small (max_step_values): B samples times the
+/// neurons of every layer. Each W, x and t is bounded by the size of the file, but the
+/// values of a hidden layer are not: 50 000 samples of one input, a hidden layer of 50 000
+/// neurons and one output take under 1 MiB of JSON, and z1 would have 2.5 billion entries.
+void check_size(const NetworkDescription& network, std::string_view source) {
+    std::size_t neurons = 0;
+    for (const LayerDescription& layer : network.layers)
+        neurons += layer.W.size2();
+    const std::size_t B = network.batch_size();
+    // B and the neurons are each at most the number of values in the file: no overflow.
+    if (B * neurons > max_step_values)
+        fail(
+            fmt::format("{}: the network is too large for the calculator: {} × {} = {} values "
+                        "per computed quantity (z, a, delta of every layer), more than its "
+                        "limit of {} (it is for small networks, checked by hand)",
+                        source, plural(B, "sample", "samples"),
+                        plural(neurons, "neuron", "neurons"), B * neurons, max_step_values));
+}
+
+/// Refuses a softmax over a single neuron: its output is always exactly 1, whatever z, so
+/// the loss does not depend on anything before it (with cross-entropy, J = 0) and no
+/// gradient passes it.
+void check_softmax_layers(const NetworkDescription& network) {
+    for (std::size_t l = 0; l < network.layers.size(); ++l)
+        if (network.layers[l].softmax() && network.layers[l].W.size2() == 1)
+            fail(fmt::format(
+                "layers[{}]: a softmax over 1 neuron is always exactly 1 (e^z / e^z), so J "
+                "does not depend on it{} and no gradient passes it; give the softmax 2 or "
+                "more neurons, or use a sigmoid for a single output",
+                l,
+                network.loss == LossName::cross_entropy && l + 1 == network.layers.size()
+                    ? " (with cross_entropy J = −t ln 1 = 0)"
+                    : ""));
+}
+
+/// Binary cross-entropy takes ln y and ln(1 − y), so it needs outputs in (0, 1): a sigmoid
+/// output layer. Decided by the description, not by whether this step's outputs happen to
+/// lie in (0, 1).
+void check_cross_entropy_output(const NetworkDescription& network) {
+    const std::string& activation = network.layers.back().activation;
+    if (activation == "softmax" || activation == "sigmoid") return;
+    fail(fmt::format(
+        "layers[{}]: loss cross_entropy after a {} output layer: the binary cross-entropy "
+        "−Σ [t ln y + (1 − t) ln(1 − y)] needs outputs between 0 and 1, which a {} output does "
+        "not guarantee; use a sigmoid output layer (binary) or a softmax (categorical), or the "
+        "loss mse",
+        network.layers.size() - 1, activation, activation));
+}
+
 /// A learner's value for one name: a number or string (or null), a flat array of them, or
 /// an array of rows.
 HandValue hand_value_at(const std::string& name, const json& v, const std::string& path) {
@@ -484,13 +532,15 @@ NetworkDescription parse_network_description(std::string_view text, std::string_
         network.loss = LossName::cross_entropy;
     else
         fail(fmt::format("loss: unknown loss '{}'; valid names are: mse, cross_entropy", loss));
-    const json& rate = required(document, "", "learning_rate",
-                                "the learning rate α, a positive number such as 0.1");
-    if (!rate.is_number())
-        fail("learning_rate must be a positive finite number, but it is " + described(rate));
+    const json& rate =
+        required(document, "", "learning_rate", "the learning rate α, a number ≥ 0 such as 0.1");
+    const std::string rate_rule =
+        "learning_rate must be a finite number ≥ 0 (0 shows the gradients without an update)";
+    if (!rate.is_number()) fail(rate_rule + ", but it is " + described(rate));
     network.learning_rate = rate.get<double>();
-    if (!(std::isfinite(network.learning_rate) && network.learning_rate > 0))
-        fail("learning_rate must be a positive finite number, but it is " + rate.dump());
+    if (!(std::isfinite(network.learning_rate) && network.learning_rate >= 0))
+        fail(rate_rule + ", but it is " + rate.dump());
+    network.learning_rate += 0.0;  // -0 is 0
 
     // Shapes: each layer's bias against its weights, each layer's inputs against the one
     // before, the input against the first layer and the targets against the last.
@@ -537,7 +587,12 @@ NetworkDescription parse_network_description(std::string_view text, std::string_
         fail(fmt::format("x holds {} but t holds {}: give one row of targets per sample",
                          plural(network.X.size1(), "sample", "samples"),
                          plural(network.T.size1(), "sample", "samples")));
-    if (network.loss == LossName::cross_entropy) check_cross_entropy_targets(network.T, t_flat);
+    check_size(network, source);
+    check_softmax_layers(network);
+    if (network.loss == LossName::cross_entropy) {
+        check_cross_entropy_output(network);
+        check_cross_entropy_targets(network.T, t_flat);
+    }
 
     // The learner's own values (their names and shapes are checked against the step).
     if (document.contains("check")) {
@@ -554,16 +609,34 @@ NetworkDescription parse_network_description(std::string_view text, std::string_
 }
 
 NetworkDescription read_network_description(const std::string& path) {
-    const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                               &std::fclose);
-    if (!file) fail(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
     std::string text;
-    char buffer[4096];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0)
-        text.append(buffer, n);
-    if (std::ferror(file.get()))
-        fail(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+    try {
+        // A regular file only: a FIFO would block, a device such as /dev/urandom never ends.
+        const RegularFile file(path);
+        const auto too_large = [&](const std::string& size) {
+            return fmt::format(
+                "{}: is {}, more than the calculator reads: a description is at most {} bytes "
+                "(1 MiB) of JSON, as the calculator is for small networks",
+                path, size, max_description_bytes);
+        };
+        if (file.size() > max_description_bytes)
+            fail(too_large(fmt::format("{} bytes", file.size())));
+        // Read at most one byte beyond the limit: the file may have grown since it was opened.
+        text.resize(max_description_bytes + 1);
+        std::size_t filled = 0;
+        while (filled < text.size()) {
+            const ssize_t n = ::read(file.descriptor(), text.data() + filled, text.size() - filled);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) fail(fmt::format("{}: cannot read: {}", path, errno_text(errno)));
+            if (n == 0) break;
+            filled += static_cast<std::size_t>(n);
+        }
+        if (filled > max_description_bytes)
+            fail(too_large(fmt::format("more than {} bytes", max_description_bytes)));
+        text.resize(filled);
+    } catch (const FileError& error) {
+        fail(error.what());
+    }
     return parse_network_description(text, path);
 }
 

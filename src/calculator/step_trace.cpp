@@ -60,8 +60,8 @@ void check_loss_domain(LossFormula loss, const Matrix& Y, const Matrix& T) {
             const double y = Y(s, k);
             if (loss == LossFormula::binary_cross_entropy && !(y > 0 && y < 1))
                 fail(fmt::format(
-                    "loss cross_entropy (binary, as the output layer is not a softmax) needs "
-                    "every output strictly between 0 and 1, as it takes ln y and ln(1 − y); but "
+                    "loss cross_entropy (binary, after a sigmoid output layer) needs every "
+                    "output strictly between 0 and 1, as it takes ln y and ln(1 − y); but "
                     "{} is {}{}",
                     entry(s, k), y == 0 || y == 1 ? "exactly " : "", y,
                     y == 1 ? " (a sigmoid rounds to 1 for z above about 36.7)" : ""));
@@ -160,6 +160,12 @@ StepTrace trace_step(const NetworkDescription& network) {
         if (const auto* f = dynamic_cast<const ActivationLayer*>(&activation(l)))
             step.da_dz = f->derivative();
         step.delta = activation(l).backward(step.dJ_da);
+        // A softmax output with cross-entropy: the same delta, from the logits in one
+        // expression (s y − t, s the sum of the targets), which keeps full precision where
+        // y − t is tiny next to y (y − t from the Jacobian above keeps only the digits of y
+        // beyond the rounding of 1).
+        if (l + 1 == L && trace.loss == LossFormula::categorical_cross_entropy)
+            step.delta = softmax_cross_entropy_gradient(step.z, network.T);
         g = linear(l).backward(step.delta, l > 0 ? InputGradient::compute : InputGradient::skip);
         step.dJ_dW = linear(l).dJ_dW;
         step.dJ_db = *linear(l).dJ_db;

@@ -21,17 +21,54 @@ void require_classes(const char* operation, const Matrix& Z) {
                                     ": the logits need at least one column (one per class)");
 }
 
-/// \f$\mathrm{logsumexp}(z) = m + \ln\sum_j e^{z_j - m}\f$ with \f$m = \max_j z_j\f$,
-/// for row \p i of \p Z, which has at least one column.
-double logsumexp_row(const Matrix& Z, std::size_t i) {
-    double m = Z(i, 0);
-    for (std::size_t j = 1; j < Z.size2(); ++j)
-        m = std::max(m, Z(i, j));
-    double sum = 0.0;  // at least 1: the largest logit's term is e^0
-    for (std::size_t j = 0; j < Z.size2(); ++j)
-        sum += std::exp(Z(i, j) - m);
-    return m + std::log(std::max(sum, 1.0));
-}
+/// One row of logits, normalised: what softmax and its cross-entropy need, in full
+/// precision. With \f$m = \max_j z_j\f$ (at column `argmax`) and
+/// \f$S = \sum_{j \ne \text{argmax}} e^{z_j - m}\f$,
+/// \f[ \mathrm{logsumexp}(z) = m + \ln(1 + S), \qquad
+///     \ln \hat y_k = (z_k - m) - \operatorname{log1p}(S), \qquad
+///     \hat y_k = e^{z_k - m} / (1 + S). \f]
+/// Shifting by the maximum keeps every exponential at most 1 (no overflow), and log1p(S)
+/// keeps the full relative precision of \f$\ln \hat y_k\f$ when S is tiny: m + ln(1 + S)
+/// computed as one number would round \f$\ln(1 + S)\f$ to the units of m (an absolute
+/// error of \f$|m| \cdot 10^{-16}\f$). The one place the library computes this: softmax(),
+/// softmax_cross_entropy() and its gradient all use it.
+class NormalisedRow {
+  public:
+    /// Row \p i of \p Z, which has at least one column.
+    NormalisedRow(const Matrix& Z, std::size_t i) : Z_(Z), i_(i) {
+        for (std::size_t j = 1; j < Z.size2(); ++j)
+            if (Z(i, j) > Z(i, argmax_)) argmax_ = j;
+        m_ = Z(i, argmax_);
+        for (std::size_t j = 0; j < Z.size2(); ++j)
+            if (j != argmax_) others_ += std::exp(Z(i, j) - m_);
+        log1p_others_ = std::log1p(others_);
+    }
+    /// \f$\ln \hat y_k\f$.
+    double log_probability(std::size_t k) const { return (Z_(i_, k) - m_) - log1p_others_; }
+    /// \f$\hat y_k\f$.
+    double probability(std::size_t k) const { return std::exp(Z_(i_, k) - m_) / (1.0 + others_); }
+    /// \f$s \hat y_k - t_k\f$ for the targets \p T of this row, whose sum is \p s: the
+    /// cross-entropy's \f$\partial J/\partial z_k\f$ per sample. At the largest logit, where
+    /// \f$\hat y_k = 1/(1 + S)\f$ may be within rounding of 1, it is computed as
+    /// \f$\bigl(\sum_{j \ne k} t_j - t_k S\bigr)/(1 + S)\f$, which for a one-hot target there
+    /// is \f$-S/(1 + S)\f$ in full precision (\f$\hat y_k - 1\f$ would keep only the
+    /// digits of \f$\hat y_k\f$ beyond the rounding of 1).
+    double cross_entropy_gradient(const Matrix& T, std::size_t k, double s) const {
+        if (k != argmax_) return s * probability(k) - T(i_, k);
+        double others_targets = 0.0;
+        for (std::size_t j = 0; j < T.size2(); ++j)
+            if (j != k) others_targets += T(i_, j);
+        return (others_targets - T(i_, k) * others_) / (1.0 + others_);
+    }
+
+  private:
+    const Matrix& Z_;
+    std::size_t i_;
+    std::size_t argmax_ = 0;
+    double m_ = 0.0;
+    double others_ = 0.0;  // S
+    double log1p_others_ = 0.0;
+};
 
 }  // namespace
 
@@ -92,9 +129,9 @@ Matrix softmax(const Matrix& Z) {
     require_classes("softmax", Z);
     Matrix P(Z.size1(), Z.size2());
     for (std::size_t i = 0; i < Z.size1(); ++i) {
-        const double lse = logsumexp_row(Z, i);
+        const NormalisedRow row(Z, i);
         for (std::size_t k = 0; k < Z.size2(); ++k)
-            P(i, k) = std::exp(Z(i, k) - lse);
+            P(i, k) = row.probability(k);
     }
     return P;
 }
@@ -104,9 +141,9 @@ double softmax_cross_entropy(const Matrix& Z, const Matrix& T) {
     require_classes("softmax_cross_entropy", Z);
     double sum = 0.0;
     for (std::size_t i = 0; i < Z.size1(); ++i) {
-        const double lse = logsumexp_row(Z, i);
+        const NormalisedRow row(Z, i);
         for (std::size_t k = 0; k < Z.size2(); ++k)
-            sum -= T(i, k) * (Z(i, k) - lse);
+            sum -= T(i, k) * row.log_probability(k);
     }
     return sum / batch_size(Z);
 }
@@ -118,12 +155,12 @@ void softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T, Matrix& G)
     require_classes("softmax_cross_entropy_gradient", Z);
     ensure_shape(G, Z.size1(), Z.size2());
     for (std::size_t i = 0; i < Z.size1(); ++i) {
-        const double lse = logsumexp_row(Z, i);
+        const NormalisedRow row(Z, i);
         double s = 0.0;
         for (std::size_t k = 0; k < Z.size2(); ++k)
             s += T(i, k);
         for (std::size_t k = 0; k < Z.size2(); ++k)
-            G(i, k) = (s * std::exp(Z(i, k) - lse) - T(i, k)) / batch_size(Z);
+            G(i, k) = row.cross_entropy_gradient(T, k, s) / batch_size(Z);
     }
 }
 

@@ -31,10 +31,13 @@
 /// - `x` (required): one sample as a flat array, or a batch as an array of rows, one per
 ///   sample; a plain number for one sample of one input.
 /// - `t` (required): the targets, in the same form, one per output neuron.
-/// - `loss` (required): `mse`, per sample \f$\tfrac12\sum_k (y_k - t_k)^2\f$, or
+/// - `loss` (required): `mse`, per sample \f$\tfrac12\sum_k (y_k - t_k)^2\f$, half the
+///   **sum** over the K outputs (K/2 times PyTorch's `MSELoss`, which averages), or
 ///   `cross_entropy`: categorical \f$-\sum_k t_k \ln y_k\f$ after a softmax output layer,
-///   binary \f$-\sum_k [t_k \ln y_k + (1-t_k)\ln(1-y_k)]\f$ otherwise.
-/// - `learning_rate` (required): \f$\alpha > 0\f$.
+///   binary \f$-\sum_k [t_k \ln y_k + (1-t_k)\ln(1-y_k)]\f$ after a sigmoid one (also a
+///   sum over the outputs; any other output layer is refused).
+/// - `learning_rate` (required): \f$\alpha \ge 0\f$, finite; 0 shows the gradients without
+///   an update.
 /// - `check` (optional): the learner's own values, by output name (`z1`, `J`, `dJ_dW2`,
 ///   ...); see HandValue.
 /// - `description` (optional, also in a layer): free text, a string or an array of strings
@@ -42,9 +45,15 @@
 ///
 /// Layer sizes follow from the weight shapes. Any other field is an error (it is most
 /// likely a misspelt one), and so is every shape that does not fit, with a message that
-/// names the field by its JSON path and, for shapes, what it should have been.
+/// names the field by its JSON path and, for shapes, what it should have been. A softmax
+/// layer needs at least 2 neurons (over one it is always 1).
+///
+/// The calculator is for small networks: a description file holds at most
+/// max_description_bytes of JSON, and one step at most max_step_values values per computed
+/// quantity.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -62,6 +71,17 @@ class DescriptionError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
 };
+
+/// The most bytes of JSON read from a description file: 1 MiB. Reading stops as soon as a
+/// file is found to be longer (parsing takes some 60 times the text's size in memory).
+inline constexpr std::size_t max_description_bytes = std::size_t{1} << 20;
+
+/// The most values one step may compute per quantity: B samples times the neurons of every
+/// layer, \f$B (n_1 + \dots + n_L) \le\f$ 100 000, the entries of all the \f$z_l\f$
+/// together (and likewise of the \f$a_l\f$, the \f$\delta_l\f$, ...). A small file could
+/// otherwise ask for a huge step: 50 000 samples of one input, a hidden layer of 50 000
+/// neurons and one output fit in 1 MiB, and z1 would have 2.5 billion entries.
+inline constexpr std::size_t max_step_values = 100'000;
 
 /// The activations a described layer may have: the library's elementwise ones
 /// (activation.hpp) and softmax, which is not elementwise.
@@ -108,7 +128,7 @@ struct NetworkDescription {
     Matrix X;                              ///< the inputs, `(B, n_0)`: one row per sample
     Matrix T;                              ///< the targets, `(B, n_L)`
     LossName loss = LossName::mse;         ///< the loss
-    double learning_rate = 0.1;            ///< \f$\alpha\f$
+    double learning_rate = 0.1;            ///< \f$\alpha \ge 0\f$
     std::vector<HandValue> check;          ///< the learner's values, by name
 
     /// The number of samples B.
@@ -124,13 +144,16 @@ std::string_view to_string(LossName loss);
 /// \throws DescriptionError for invalid JSON (with its line and column), a missing,
 ///   unknown or mistyped field (named by its JSON path, e.g. `layers[1].W[0][2]`), an
 ///   unknown activation or loss (listing the valid names), shapes that do not fit, a
-///   learning rate that is not a positive finite number, or cross-entropy targets outside
-///   [0, 1].
+///   softmax layer of one neuron, a step of more than max_step_values values, a learning
+///   rate that is negative or not finite, cross-entropy after an output layer that is
+///   neither a sigmoid nor a softmax, or cross-entropy targets outside [0, 1].
 NetworkDescription parse_network_description(std::string_view text, std::string_view source);
 
-/// Reads a description from the file \p path.
-/// \throws DescriptionError if the file cannot be read (with the system's reason), or as
-///   parse_network_description.
+/// Reads a description from the file \p path, which must be a regular file (a FIFO or a
+/// device is refused at once, without waiting or reading) of at most max_description_bytes.
+/// \throws DescriptionError if the file cannot be read (with the system's reason), is not
+///   a regular file (saying what it is), or is longer than max_description_bytes (reading
+///   stops one byte past the limit); or as parse_network_description.
 NetworkDescription read_network_description(const std::string& path);
 
 /// The article's worked example: 2-3-1, sigmoid, no biases, x = (0.5, 0.8), t = 0.7, the

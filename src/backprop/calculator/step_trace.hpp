@@ -21,7 +21,10 @@
 /// \f}
 ///
 /// The softmax's backward pass uses its Jacobian \f$\partial a_k/\partial z_j = a_k
-/// (\delta_{kj} - a_j)\f$, so it works with any loss. The \f$1/B\f$ of the batch mean is
+/// (\delta_{kj} - a_j)\f$, so it works with any loss. (A softmax output layer with
+/// cross-entropy gets the same \f$\delta_L\f$ from softmax_cross_entropy_gradient(), from
+/// the logits in one expression, which keeps every digit where \f$y - t\f$ is tiny next to
+/// \f$y\f$.) The \f$1/B\f$ of the batch mean is
 /// inside \f$\partial J/\partial y\f$ and so inside every \f$\delta\f$: the gradients are
 /// means over the batch.
 ///
@@ -56,13 +59,15 @@ struct LayerStep {
 
 /// Which formula the loss is.
 enum class LossFormula {
-    mse,                       ///< \f$\tfrac12\sum_k (y_k - t_k)^2\f$
-    binary_cross_entropy,      ///< \f$-\sum_k [t_k \ln y_k + (1 - t_k) \ln(1 - y_k)]\f$
+    mse,                   ///< \f$\tfrac12\sum_k (y_k - t_k)^2\f$, half the sum over the outputs
+    binary_cross_entropy,  ///< \f$-\sum_k [t_k \ln y_k + (1 - t_k) \ln(1 - y_k)]\f$, after a
+                           ///< sigmoid
     categorical_cross_entropy  ///< \f$-\sum_k t_k \ln y_k\f$, after a softmax
 };
 
 /// The loss formula \p network uses: `cross_entropy` is categorical when the output layer
-/// is a softmax and binary otherwise.
+/// is a softmax and binary otherwise (a sigmoid: parse_network_description() refuses the
+/// rest).
 LossFormula loss_formula(const NetworkDescription& network);
 
 /// The formula of \p loss for people, per sample, e.g. `J = ½ Σ (y − t)²`.
@@ -84,9 +89,9 @@ struct StepTrace {
 /// from those; the trace only records them.
 /// \throws DescriptionError if the loss is not defined at the outputs: binary
 ///   cross-entropy with an output not strictly between 0 and 1 (a sigmoid that rounds to 0
-///   or 1 in double precision, or an output layer that is not a sigmoid), categorical
-///   cross-entropy with an output of exactly 0 where its target is not 0; or if a value
-///   overflows.
+///   or 1 in double precision; any other output layer is refused with the description),
+///   categorical cross-entropy with an output of exactly 0 where its target is not 0; or if
+///   a value overflows.
 StepTrace trace_step(const NetworkDescription& network);
 
 /// Which step of the calculation a named value belongs to.

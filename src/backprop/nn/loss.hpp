@@ -16,14 +16,17 @@
 namespace backprop {
 
 /// Mean squared error as the article defines it, per sample
-/// \f$J = \tfrac12 \sum_k (y_k - t_k)^2\f$, averaged over the batch.
+/// \f$J = \tfrac12 \sum_k (y_k - t_k)^2\f$, averaged over the batch: half the **sum** over
+/// the K outputs, not the mean, so for K outputs it is K/2 times PyTorch's `MSELoss`
+/// (which averages over every entry).
 double mse(const Matrix& Y, const Matrix& T);
 /// \f$\partial J/\partial Y = (Y - T)/B\f$.
 Matrix mse_gradient(const Matrix& Y, const Matrix& T);
 
 /// Binary cross-entropy, per sample
-/// \f$J = -\sum_k \big(t_k \ln y_k + (1-t_k)\ln(1-y_k)\big)\f$, averaged over the batch.
-/// Needs \f$0 < y_k < 1\f$, as a sigmoid output gives.
+/// \f$J = -\sum_k \big(t_k \ln y_k + (1-t_k)\ln(1-y_k)\big)\f$, averaged over the batch:
+/// a **sum** over the K outputs (K times PyTorch's `BCELoss`, which averages over every
+/// entry). Needs \f$0 < y_k < 1\f$, as a sigmoid output gives.
 double binary_cross_entropy(const Matrix& Y, const Matrix& T);
 /// \f$\partial J/\partial Y = \frac{Y - T}{Y \odot (1 - Y)}/B\f$, elementwise.
 /// Multiplied by \f$\sigma'(z) = y(1-y)\f$ this becomes simply \f$(y - t)/B\f$.
@@ -38,11 +41,16 @@ Matrix binary_cross_entropy_gradient(const Matrix& Y, const Matrix& T);
 Matrix categorical_cross_entropy_gradient(const Matrix& Y, const Matrix& T);
 
 /// Softmax of each row: \f$\hat y_k = e^{z_k} / \sum_j e^{z_j}\f$, computed as
-/// \f$e^{z_k - \max z}/\sum_j e^{z_j - \max z}\f$ so that large logits do not overflow.
+/// \f$e^{z_k - m}/\sum_j e^{z_j - m}\f$ with \f$m = \max_j z_j\f$, so that large logits do
+/// not overflow.
 Matrix softmax(const Matrix& Z);
 /// Softmax followed by cross-entropy, per sample \f$J = -\sum_k t_k \ln \hat y_k\f$ with
 /// \f$\hat y = \mathrm{softmax}(z)\f$, averaged over the batch. Takes the **logits** `Z`,
-/// not probabilities, and uses \f$\ln \hat y_k = z_k - \mathrm{logsumexp}(z)\f$.
+/// not probabilities, and uses \f$\ln \hat y_k = (z_k - m) - \operatorname{log1p}\bigl(\sum_{j
+/// \ne \text{argmax}} e^{z_j - m}\bigr)\f$ with \f$m = \max_j z_j\f$: the logsumexp
+/// \f$m + \ln(1 + \dots)\f$ is never formed as one number, which would round the small
+/// \f$\ln(1 + \dots)\f$ to the units of m, so J keeps its full relative precision even
+/// when it is tiny next to the logits (J = 2.8e-9 for logits (120, 100, 99)).
 double softmax_cross_entropy(const Matrix& Z, const Matrix& T);
 /// \f$\partial J/\partial Z = (\mathrm{softmax}(Z) - T)/B\f$ for targets whose rows sum to
 /// 1 (one-hot labels). For general targets it is \f$(s\,\mathrm{softmax}(Z) - T)/B\f$ with
