@@ -26,10 +26,9 @@ int main(int argc, char** argv) {
     Program program{"Chapter 1: a single neuron, and each activation with its derivative.",
                     "ch01_neuron"};
     std::vector<double> points{-2.0, -1.0, 0.0, 1.0, 2.0};
-    program.app
-        .add_option("--points", points, "Where to evaluate each activation and its derivative")
-        ->delimiter(',')
-        ->default_str("-2,-1,0,1,2");
+    add_list_option(program.app, "--points", points,
+                    "Where to evaluate each activation and its derivative",
+                    finite_number(-1e6, 1e6));
     return program.run(argc, argv, [&] {
         //! [neuron]
         // The first hidden neuron of the worked example: the weights entering it from x1

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
                     "Start from weights drawn from N(0, 1) with this seed, instead of the "
                     "worked example's");
     program.app.add_option("--print-every", print_every, "Print the loss every N epochs")
-        ->check(CLI::PositiveNumber)
+        ->check(whole_number(1, 10'000))
         ->capture_default_str();
     return program.run(argc, argv, [&] {
         const Matrix x = worked_example::x();  // (1, 2)

@@ -96,19 +96,15 @@ int main(int argc, char** argv) {
     for (const Products& engine : available_products())
         names.emplace_back(engine.name);
     program.app.add_option("--samples", samples, "Samples to time per implementation")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
+        ->check(whole_number(1, 10'000'000))
         ->capture_default_str();
     add_batch_option(program.app, batch);
-    program.app.add_option("--sizes", sizes, "Layer sizes, input first")
-        ->delimiter(',')
-        ->expected(2, 64)
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
-        ->default_str("784,128,10");
-    program.app.add_option("--implementations", names, "Which implementations to time")
-        ->delimiter(',')
-        ->check(CLI::IsMember(names))
-        ->default_str(fmt::format("{}", fmt::join(names, ",")));
+    add_list_option(program.app, "--sizes", sizes, "Layer sizes, input first",
+                    whole_number(1, 1'000'000), 2, 64);
+    add_list_option(program.app, "--implementations", names, "Which implementations to time",
+                    CLI::IsMember(names));
     return program.run(argc, argv, [&] {
+        check_training_memory(sizes, batch);  // before any of it is allocated
         const std::size_t steps = std::max<std::size_t>(1, samples / batch);
         const double flops_per_step = forward_flops(sizes, batch) + backward_flops(sizes, batch);
         const Batches pool(std::min<std::size_t>(steps, 16), batch, sizes.front(), sizes.back(), 1);

@@ -18,13 +18,13 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <numeric>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/random/mersenne_twister.hpp>
@@ -37,6 +37,7 @@
 #include "backprop/cli/report.hpp"
 #include "backprop/core/products.hpp"
 #include "backprop/data/dataset.hpp"
+#include "backprop/data/files.hpp"
 #include "backprop/data/image_grid.hpp"
 #include "backprop/data/model_file.hpp"
 #include "backprop/nn/layers.hpp"
@@ -87,10 +88,8 @@ struct Options {
                        "Names of the classes: fashion or digits (MNIST)")
             ->check(CLI::IsMember({"fashion", "digits"}))
             ->capture_default_str();
-        app.add_option("--hidden", hidden, "Sizes of the hidden layers")
-            ->delimiter(',')
-            ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
-            ->default_str("256,128");
+        add_list_option(app, "--hidden", hidden, "Sizes of the hidden layers",
+                        whole_number(1, 100'000), 1, 62);
         app.add_option("--activation", activation, "Hidden activation")
             ->check(CLI::IsMember({"relu", "sigmoid", "tanh"}))
             ->capture_default_str();
@@ -104,15 +103,16 @@ struct Options {
             ->check(CLI::IsMember({"constant", "step", "cosine"}))
             ->capture_default_str();
         app.add_option("--momentum", momentum, "Momentum, in [0, 1)")
-            ->check(CLI::Range(0.0, 0.999))
+            ->check(finite_number(0.0, 0.999))
             ->capture_default_str();
         app.add_option("--weight-decay", weight_decay, "Weight decay (L2), 0 for none")
-            ->check(CLI::Range(0.0, 1.0))
+            ->check(finite_number(0.0, 1.0))
             ->capture_default_str();
         add_seed_option(app, seed, "Seed of the initial weights and the shuffling")
             ->capture_default_str();
         app.add_option("--train-samples", train_samples,
                        "Train on only the first N training images (0: all)")
+            ->check(whole_number(0, 100'000'000))
             ->capture_default_str();
         std::vector<std::string> implementations;
         for (const Products& engine : available_products())
@@ -121,12 +121,21 @@ struct Options {
                        "Matrix-product engine of the Linear layers (chapter 6)")
             ->check(CLI::IsMember(implementations))
             ->capture_default_str();
-        app.add_option("--csv", csv_path, "Write the per-epoch curves to this CSV file");
-        app.add_option("--save", save_path, "Save the trained model to this file");
-        app.add_option("--load", load_path, "Evaluate the model in this file instead of training")
-            ->excludes("--save");
+        app.add_option("--csv", csv_path, "Write the per-epoch curves to this CSV file")
+            ->check(writable_destination());
+        app.add_option("--save", save_path, "Save the trained model to this file")
+            ->check(validator_from(check_model_destination));
         app.add_option("--misclassified", misclassified_path,
-                       "Write a PNG grid of misclassified test images to this file");
+                       "Write a PNG grid of misclassified test images to this file")
+            ->check(writable_destination());
+        // A loaded model is evaluated, not trained: every flag of training is refused with it
+        // rather than silently ignored.
+        CLI::Option* load = app.add_option("--load", load_path,
+                                           "Evaluate the model in this file instead of training");
+        for (const char* training :
+             {"--hidden", "--activation", "--init", "--epochs", "--lr", "--schedule", "--momentum",
+              "--weight-decay", "--seed", "--train-samples", "--csv", "--save"})
+            load->excludes(training);
     }
 };
 
@@ -187,12 +196,12 @@ void print_epoch(Report& report, const EpochRecord& r, std::size_t samples) {
 
 // The per-epoch curves as CSV.
 void write_csv(const std::string& path, const std::vector<EpochRecord>& history) {
-    std::ofstream csv(path);
-    csv << "epoch,learning_rate,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n";
+    std::string csv =
+        "epoch,learning_rate,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n";
     for (const EpochRecord& r : history)
-        csv << fmt::format("{},{},{},{},{},{},{}\n", r.epoch, r.learning_rate, r.train_loss,
+        csv += fmt::format("{},{},{},{},{},{},{}\n", r.epoch, r.learning_rate, r.train_loss,
                            r.train_accuracy, r.test_loss, r.test_accuracy, r.seconds);
-    if (!csv.flush()) throw std::runtime_error("cannot write " + path);
+    write_file(path, csv);
 }
 
 // Every number of the run, for programs.
@@ -288,8 +297,9 @@ int main(int argc, char** argv) {
                         : fashion_mnist_classes();
 
         //! [data]
-        Dataset train = load_split(o.data_dir, "train");
-        const Dataset test = load_split(o.data_dir, "t10k");
+        TrainTest data = load_train_test(o.data_dir);  // all four headers checked first
+        Dataset train = std::move(data.train);
+        const Dataset test = std::move(data.test);
         if (o.train_samples > 0) train.keep_first(o.train_samples);
         //! [data]
 
@@ -297,6 +307,7 @@ int main(int argc, char** argv) {
         std::vector<std::size_t> sizes{train.features()};
         sizes.insert(sizes.end(), o.hidden.begin(), o.hidden.end());
         sizes.push_back(train.classes);
+        if (o.load_path.empty()) check_training_memory(sizes, o.batch);  // before allocating
         const Init initialisation =
             o.init == "xavier" || (o.init == "auto" && o.activation != "relu") ? Init::xavier
                                                                                : Init::he;

@@ -22,6 +22,7 @@
 
 #include <boost/random/mersenne_twister.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "backprop/cli/cli.hpp"
@@ -321,14 +322,14 @@ int main(int argc, char** argv) {
     add_seed_option(program.app, seed, "Seed of every network's initial weights")
         ->capture_default_str();
     program.app.add_option("--hidden", hidden, "Hidden neurons of the nonlinear networks (2-H-1)")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))
+        ->check(whole_number(1, 1000))
         ->capture_default_str();
     program.app.add_option("--steps", steps, "Full-batch gradient-descent steps")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+        ->check(whole_number(1, 1'000'000))
         ->capture_default_str();
     add_learning_rate_option(program.app, learning_rate, "Learning rate α");
     program.app.add_option("--grid", grid_points, "Grid points per side of the decision maps")
-        ->check(CLI::Range(std::size_t{2}, std::size_t{1001}))
+        ->check(whole_number(2, 1001))
         ->capture_default_str();
     return program.run(argc, argv, [&] {
         // Part 1: three linear layers 2-4-4-1 with biases, all drawn from N(0, 1).
@@ -372,11 +373,12 @@ int main(int argc, char** argv) {
             Sequential network = make_network(sizes, f, init);
             Sgd sgd;
             std::vector<double> loss;
+            const std::string what = fmt::format("the {} network {}", name, fmt::join(sizes, "-"));
             //! [train]
             for (std::size_t step = 0; step < steps; ++step) {
                 const Matrix& Y = network.forward(X);  // (4, 1), all four points at once
                 loss.push_back(binary_cross_entropy(Y, T));
-                require_finite_loss(loss.back(), {step + 1, 1, learning_rate});
+                require_finite_loss(loss.back(), {step + 1, 0, learning_rate, what});
                 network.backward(binary_cross_entropy_gradient(Y, T));
                 sgd.step(network, learning_rate);
             }

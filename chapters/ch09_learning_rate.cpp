@@ -234,13 +234,14 @@ void print_sweep(const Matrix& X, const Matrix& t, const Analysis& a, std::size_
                             "αλmax", "1−αλmin", "1−αλmax", "final J", "diverged", "oscillated",
                             "converged"));
     for (const Run& run : runs)
-        report.text(fmt::format(
-            "{:<15}{:>12.6f}{:>8.3f}{:>9.4f}{:>9.4f}{:>14.6e}{:>10}{:>12}{:>11}", run.label,
-            run.rate, run.rate * a.lambda_max, Analysis::factor(run.rate, a.lambda_min),
-            Analysis::factor(run.rate, a.lambda_max), run.loss.back(), run.diverged ? "yes" : "no",
-            run.oscillated ? "yes" : "no",
-            run.steps_to_tolerance ? fmt::format("at {}", *run.steps_to_tolerance)
-                                   : std::string("no")));
+        report.text(
+            fmt::format("{:<15}{}{}{}{}{:>14.6e}{:>10}{:>12}{:>11}", run.label,
+                        table_cell(run.rate, 12, 6), table_cell(run.rate * a.lambda_max, 8, 3),
+                        table_cell(Analysis::factor(run.rate, a.lambda_min), 9, 4),
+                        table_cell(Analysis::factor(run.rate, a.lambda_max), 9, 4), run.loss.back(),
+                        run.diverged ? "yes" : "no", run.oscillated ? "yes" : "no",
+                        run.steps_to_tolerance ? fmt::format("at {}", *run.steps_to_tolerance)
+                                               : std::string("no")));
 }
 
 }  // namespace
@@ -253,14 +254,12 @@ int main(int argc, char** argv) {
     std::size_t steps = 300;
     std::vector<double> rates;
     program.app.add_option("--steps", steps, "Gradient-descent steps per learning rate")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+        ->check(whole_number(1, 1'000'000))
         ->capture_default_str();
-    program.app
-        .add_option("--rates", rates,
+    add_list_option(program.app, "--rates", rates,
                     "Learning rates to run, e.g. 0.1,0.5,1 (default: six rates chosen relative to "
-                    "the eigenvalues, see the output)")
-        ->delimiter(',')
-        ->check(positive_finite);
+                    "the eigenvalues, see the output)",
+                    positive_finite);
     return program.run(argc, argv, [&] {
         const Data data = make_data();
         const Matrix& X = data.X;

@@ -22,6 +22,7 @@
 #include <memory>
 #include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/random/mersenne_twister.hpp>
@@ -146,18 +147,19 @@ int main(int argc, char** argv) {
     add_learning_rate_option(program.app, learning_rate, "Learning rate of plain SGD");
     program.app
         .add_option("--train-samples", train_samples, "Train on the first N training images")
-        ->check(CLI::Range(std::size_t{2}, std::size_t{60000}))
+        ->check(whole_number(2, 60000))
         ->capture_default_str();
     program.app
         .add_option("--measure-samples", measure_samples,
                     "Measure the gradients on the first N training images")
-        ->check(CLI::Range(std::size_t{2}, std::size_t{60000}))
+        ->check(whole_number(2, 60000))
         ->capture_default_str();
     add_seed_option(program.app, seed, "Seed of the weights and the shuffling")
         ->capture_default_str();
     return program.run(argc, argv, [&] {
-        Dataset train = load_split(data_dir, "train");
-        const Dataset test = load_split(data_dir, "t10k");
+        TrainTest data = load_train_test(data_dir);  // all four headers checked first
+        Dataset train = std::move(data.train);
+        const Dataset test = std::move(data.test);
         train_samples = std::min(train_samples, train.size());
         measure_samples = std::min(measure_samples, train.size());
         std::vector<std::size_t> first(measure_samples);

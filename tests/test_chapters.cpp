@@ -24,6 +24,14 @@ namespace {
 
 const oracle::WorkedExample expected;
 
+/// A test that limits a program's address space is skipped, and says why, where that cannot
+/// be done.
+boost::test_tools::assertion_result address_space_limits(boost::unit_test::test_unit_id) {
+    boost::test_tools::assertion_result can(address_space_can_be_limited);
+    if (!can) can.message() << "AddressSanitizer reserves the address space a limit would cap";
+    return can;
+}
+
 // The programs that run in a moment with their defaults and need no data. Chapter 7 trains
 // on Fashion-MNIST for half a minute by default and chapter 10 reads it too; they have tests
 // of their own (test_fashion, test_fashion_real, test_vanishing).
@@ -139,6 +147,44 @@ BOOST_DATA_TEST_CASE(
         {BACKPROP_CH10_VANISHING_GRADIENTS, {"--seed", "-2"}, "--seed"},
         {BACKPROP_CH10_VANISHING_GRADIENTS, {"--batch", "1"}, "--batch"},
         {BACKPROP_CH10_VANISHING_GRADIENTS, {"--epochs", "10001"}, "--epochs"},
+        // Accepted once and meaning nothing. An empty list item, never dropped:
+        {BACKPROP_CH07_FASHION_MNIST, {"--hidden", "256,,128"}, "--hidden"},
+        {BACKPROP_CH07_FASHION_MNIST, {"--hidden", "256,"}, "--hidden"},
+        {BACKPROP_CH07_FASHION_MNIST, {"--hidden", ",256"}, "--hidden"},
+        {BACKPROP_CH06_VECTORIZE, {"--sizes", "784,,10"}, "--sizes"},
+        {BACKPROP_CH06_VECTORIZE, {"--implementations", "naive,"}, "--implementations"},
+        {BACKPROP_CH01_NEURON, {"--points", "1,,2"}, "--points"},
+        {BACKPROP_CH09_LEARNING_RATE, {"--rates", "0.1,,1"}, "--rates"},
+        // a negative count, never wrapped:
+        {BACKPROP_CH07_FASHION_MNIST, {"--train-samples", "-1"}, "--train-samples"},
+        {BACKPROP_CH08_ACTIVATIONS, {"--steps", "-1"}, "--steps"},
+        // NaN and infinities, which pass every comparison:
+        {BACKPROP_CH07_FASHION_MNIST, {"--momentum", "nan"}, "--momentum"},
+        {BACKPROP_CH07_FASHION_MNIST, {"--weight-decay", "-nan"}, "--weight-decay"},
+        {BACKPROP_CH07_FASHION_MNIST, {"--momentum", "inf"}, "--momentum"},
+        {BACKPROP_CH01_NEURON, {"--points", "nan"}, "--points"},
+        {BACKPROP_CH01_NEURON, {"--points", "0,inf"}, "--points"},
+        {BACKPROP_CH09_LEARNING_RATE, {"--rates", "nan"}, "--rates"},
+        // an empty value:
+        {BACKPROP_CH07_FASHION_MNIST, {"--save", ""}, "--save"},
+        {BACKPROP_CH07_FASHION_MNIST, {"--load", ""}, "--load"},
+        {BACKPROP_CH07_FASHION_MNIST, {"--data", ""}, "--data"},
+        {BACKPROP_CH02_FORWARD, {"--json-file", ""}, "--json-file"},
+        // training flags with --load, which evaluates and does not train:
+        {BACKPROP_CH07_FASHION_MNIST, {"--load", "m.bpmlp", "--hidden", "10"}, "--hidden"},
+        {BACKPROP_CH07_FASHION_MNIST, {"--load", "m.bpmlp", "--epochs", "3"}, "--epochs"},
+        {BACKPROP_CH07_FASHION_MNIST, {"--lr", "0.1", "--load", "m.bpmlp"}, "--lr"},
+        // a destination bound to fail, refused before the run that would write it:
+        {BACKPROP_CH07_FASHION_MNIST, {"--save", "no-such-folder/model.bpmlp"}, "--save"},
+        {BACKPROP_CH07_FASHION_MNIST, {"--save", "/tmp/"}, "--save"},
+        {BACKPROP_CH07_FASHION_MNIST, {"--csv", "/tmp"}, "--csv"},
+        {BACKPROP_CH07_FASHION_MNIST,
+         {"--misclassified", "no-such-folder/x.png"},
+         "--misclassified"},
+        {BACKPROP_CH02_FORWARD, {"--json-file", "no-such-folder/x.json"}, "--json-file"},
+        // a number outside its type, with the range in the message:
+        {BACKPROP_CH05_TRAINING, {"--seed", "4294967296"}, "from 0 to 4294967295"},
+        {BACKPROP_CH05_TRAINING, {"--print-every", "0"}, "from 1 to 10000"},
     }),
     bad) {
     const ProgramResult result = run_program(bad.program, bad.arguments);
@@ -148,6 +194,41 @@ BOOST_DATA_TEST_CASE(
     BOOST_TEST(first_line.find("error:") != std::string::npos, result.err);
     BOOST_TEST(first_line.find(bad.named) != std::string::npos, first_line);
     BOOST_TEST(result.err.find("Usage:") != std::string::npos, result.err);
+    // A limit is a number for people: never the 309 digits of the largest double.
+    BOOST_TEST(first_line.size() < 200u, first_line);
+}
+
+// A number that is what it says is accepted: a subnormal learning rate is greater than 0.
+BOOST_AUTO_TEST_CASE(a_tiny_learning_rate_is_a_learning_rate) {
+    const ProgramResult result =
+        run_program(BACKPROP_CH05_TRAINING, {"--lr", "1e-320", "--epochs", "1", "--json"});
+    BOOST_TEST(result.exit_status == 0, result.err);
+}
+
+// Output that cannot be written is an error, never a silent success: stdout on a full device,
+// and --json-file on one.
+BOOST_DATA_TEST_CASE(a_full_disk_is_reported, data::make(all_programs), program) {
+    if (program == BACKPROP_CH07_FASHION_MNIST || program == BACKPROP_CH10_VANISHING_GRADIENTS)
+        return;  // they need the data; test_fashion writes their outputs to a full disk
+    for (const std::string redirect : {"--json >/dev/full", "--json-file /dev/full >/dev/null"}) {
+        BOOST_TEST_CONTEXT(program << ' ' << redirect) {
+            const ProgramResult result = run_shell(shell_quote(program) + ' ' + redirect);
+            BOOST_TEST(result.exit_status == 1, result.err);
+            BOOST_TEST(result.err.find("No space left on device") != std::string::npos, result.err);
+        }
+    }
+}
+
+// A network that cannot fit is refused from its sizes, within seconds, under an address-space
+// limit that a regression to allocating first would hit at once.
+BOOST_AUTO_TEST_CASE(a_network_too_large_is_refused_before_it_is_allocated,
+                     *boost::unit_test::precondition(address_space_limits)) {
+    const ProgramResult result = run_program(
+        BACKPROP_CH06_VECTORIZE, {"--sizes", "1000000,1000000", "--samples", "64"}, 1024);
+    BOOST_TEST(result.exit_status == 1, result.err);
+    BOOST_TEST(result.err.find("1000000-1000000") != std::string::npos, result.err);
+    BOOST_TEST(result.err.find("GiB") != std::string::npos, result.err);
+    BOOST_TEST(result.err.find("bad_alloc") == std::string::npos, result.err);
 }
 
 BOOST_AUTO_TEST_CASE(ch01_neuron_json) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
@@ -129,6 +130,37 @@ BOOST_AUTO_TEST_CASE(bad_data_is_named) {
     BOOST_TEST(truncated.exit_status == 1);
     BOOST_TEST(truncated.err.find("t10k-labels-idx1-ubyte") != std::string::npos, truncated.err);
     BOOST_TEST(truncated.err.find("truncated") != std::string::npos, truncated.err);
+}
+
+// A FIFO in place of a data file would block the program forever in open(): it is refused at
+// once. The program runs under `timeout`, so that a regression fails (exit status 124) instead
+// of hanging the test.
+BOOST_AUTO_TEST_CASE(a_fifo_in_place_of_a_data_file_is_refused) {
+    const fs::path labels = dir / "t10k-labels-idx1-ubyte";
+    fs::remove(labels);
+    BOOST_TEST_REQUIRE(mkfifo(labels.c_str(), 0600) == 0);
+    std::vector<std::string> command{"20", chapter};
+    for (const std::string& argument : args())
+        command.push_back(argument);
+    const ProgramResult r = run_program("timeout", command);
+    BOOST_TEST(r.exit_status == 1, r.err);
+    BOOST_TEST(r.err.find(labels.string() + ": is a FIFO (named pipe), not a regular file") !=
+                   std::string::npos,
+               r.err);
+}
+
+// Training images of 8x8 and test images of 9x9 used to fail only after the whole training run,
+// in a matrix product that named neither file. They are refused when the data is loaded,
+// before any training, with both files and both sizes named.
+BOOST_AUTO_TEST_CASE(training_and_test_images_of_different_sizes_are_named) {
+    synthetic::write_split(dir, "t10k", 500, 2, 9);
+    const ProgramResult r = run_program(chapter, args());
+    BOOST_TEST(r.exit_status == 1, r.err);
+    for (const std::string& part :
+         {(dir / "train-images-idx3-ubyte").string() + " holds images of 8x8",
+          (dir / "t10k-images-idx3-ubyte").string() + " holds images of 9x9"})
+        BOOST_TEST(r.err.find(part) != std::string::npos, part << " not in: " << r.err);
+    BOOST_TEST(r.out.find("Confusion") == std::string::npos, r.out);
 }
 
 BOOST_AUTO_TEST_CASE(bad_arguments_exit_2) {

@@ -466,6 +466,31 @@ BOOST_AUTO_TEST_CASE(flop_counts) {
                boost::test_tools::per_element());
 }
 
+// The memory a training run takes is known from its sizes before anything is allocated, and
+// a network beyond the documented limit (4 GiB) is refused with the sizes and the bytes.
+BOOST_AUTO_TEST_CASE(training_memory_is_checked_before_allocating) {
+    // 784-256-128-10, batch 64: (785*256 + 257*128 + 129*10) = 235 146 parameters, three
+    // doubles each, and 64 * (256 + 128 + 10) = 25 216 outputs, four doubles each.
+    BOOST_TEST(training_bytes({784, 256, 128, 10}, 64) == 8.0 * (3 * 235146.0 + 4 * 25216.0));
+    // One layer n-1 with batch 1: 8 (3 (n+1) + 4) bytes; the limit, 4 GiB = 2^32 bytes, is
+    // reached at n + 1 = (2^29 - 4) / 3 = 178 956 969.33...
+    const std::size_t below = 178'956'968, above = 178'956'969;  // n + 1 = 178 956 969, 970
+    BOOST_TEST(training_bytes({below, 1}, 1) <= max_training_bytes);
+    BOOST_TEST(training_bytes({above, 1}, 1) > max_training_bytes);
+    BOOST_CHECK_NO_THROW(check_training_memory({below, 1}, 1));
+    BOOST_CHECK_EXCEPTION(
+        check_training_memory({above, 1}, 1), std::length_error,
+        says({"sizes 178956969-1", "batches of 1", "more than the limit of 4 GiB"}));
+    // The slips that used to end in std::bad_alloc, with no overflow in the count:
+    // 8 (3 (785e5 + 100001e5 + 100001e1) + 4 * 64 * 200010) / 2^30 = 225.68 GiB.
+    BOOST_CHECK_EXCEPTION(check_training_memory({784, 100000, 100000, 10}, 64), std::length_error,
+                          says({"784-100000-100000-10", "needs 225.7 GiB"}));
+    BOOST_CHECK_EXCEPTION(mlp({1'000'000, 1'000'000}, activations::relu, 1), std::length_error,
+                          says({"1000000-1000000"}));
+    const std::size_t huge = std::numeric_limits<std::size_t>::max();
+    BOOST_CHECK_THROW(check_training_memory({huge, huge}, huge), std::length_error);
+}
+
 // Training that blows up is stopped with a message naming where and what to do.
 BOOST_AUTO_TEST_CASE(non_finite_losses_and_gradients_are_named) {
     const TrainingPosition at{3, 7, 0.5};
@@ -475,6 +500,10 @@ BOOST_AUTO_TEST_CASE(non_finite_losses_and_gradients_are_named) {
     BOOST_CHECK_EXCEPTION(require_finite_loss(HUGE_VAL, at), DivergenceError,
                           says({"the loss is infinite"}));
     BOOST_CHECK_NO_THROW(require_finite_loss(1e300, at));
+    // Full-batch training counts steps, and a program that trains several networks names it.
+    BOOST_CHECK_EXCEPTION(
+        require_finite_loss(HUGE_VAL, {12, 0, 2.0, "the relu network 2-8-1"}), DivergenceError,
+        says({"training the relu network 2-8-1 diverged at step 12: the loss is infinite"}));
 
     // An mlp's gradients: layers 1 and 3 are its dense layers, 2 the activation.
     Sequential two_layers = mlp({3, 4, 2}, activations::sigmoid, 1);

@@ -61,6 +61,18 @@ BOOST_AUTO_TEST_CASE(huge_numbers_are_scientific) {
     BOOST_TEST(r.number(std::nan("")) == "    nan");
 }
 
+// A table's cells follow the same rule, and a number wider than its column (1e7 in a rate
+// column, 1e308) still leaves a space, where fixed-point would print 309 digits.
+BOOST_AUTO_TEST_CASE(table_cells_never_run_together) {
+    BOOST_TEST(table_cell(0.5, 8, 3) == "   0.500");
+    BOOST_TEST(table_cell(999999.0, 9, 1) == " 999999.0");
+    BOOST_TEST(table_cell(999999.0, 8, 1) == " 999999.0");  // would touch its neighbour
+    BOOST_TEST(table_cell(1e7, 12, 6) == "  1.0000e+07");
+    BOOST_TEST(table_cell(1e7, 8, 3) == " 1.0e+07");
+    BOOST_TEST(table_cell(-1e308, 9, 4) == " -1.00e+308");
+    BOOST_TEST(table_cell(std::nan(""), 6, 2) == "   nan");
+}
+
 BOOST_AUTO_TEST_CASE(a_matrix_keeps_one_notation_and_one_width) {
     BOOST_TEST(printed([](Report& r) {
                    r.value("W", matrix_from_rows({{0.5, -1.25}, {2, 3}}));

@@ -1,53 +1,146 @@
 #include "backprop/cli/cli.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
-#include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "backprop/data/files.hpp"
 
 namespace backprop {
 
+namespace {
+
+/// \p text as a double if all of it is one number: as CLI11 will read it (strtod), so that
+/// a subnormal number such as 1e-320 is the number it is, and one too large is infinite.
+std::optional<double> parse_double(const std::string& text) {
+    if (text.empty() || std::isspace(static_cast<unsigned char>(text.front()))) return std::nullopt;
+    char* stop = nullptr;
+    const double value = std::strtod(text.c_str(), &stop);
+    if (stop != text.c_str() + text.size()) return std::nullopt;
+    return value;
+}
+
+/// Numbers in messages: never hundreds of digits (`1.7976931348623157e+308`).
+std::string shortest(double v) {
+    return fmt::format("{}", v);
+}
+
+/// Every option that takes a value refuses an empty one (`--save ''`), which would otherwise
+/// read as "not given".
+const CLI::Validator not_empty(
+    [](std::string& text) -> std::string {
+        return text.empty() ? "the value is empty" : std::string{};
+    },
+    "");
+
+}  // namespace
+
 void JsonOutput::add_options(CLI::App& app) {
     app.add_flag("--json", to_stdout_, "Print every value as one JSON object instead of text");
-    app.add_option("--json-file", path_, "Also write every value as JSON to this file");
+    app.add_option("--json-file", path_, "Also write every value as JSON to this file")
+        ->check(writable_destination());
 }
 
 bool JsonOutput::emit(const nlohmann::json& values) const {
-    if (!path_.empty()) {
-        std::ofstream file(path_);
-        file << values.dump(2) << '\n';
-        if (!file.flush()) throw std::runtime_error("cannot write " + path_);
-    }
+    if (!path_.empty()) write_file(path_, values.dump(2) + '\n');
     if (to_stdout_) std::cout << values.dump(2) << '\n';
     return to_stdout_;
 }
 
 const CLI::Validator positive_finite(
     [](std::string& text) -> std::string {
-        try {
-            std::size_t used = 0;
-            const double value = std::stod(text, &used);
-            if (used == text.size() && std::isfinite(value) && value > 0) return {};
-        } catch (const std::exception&) {
-        }
+        const std::optional<double> value = parse_double(text);
+        if (value && std::isfinite(*value) && *value > 0) return {};
         return "'" + text + "' is not a finite number greater than 0";
     },
     "POSITIVE");
 
-const CLI::Validator non_negative_integer(
-    [](std::string& text) -> std::string {
-        const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-            return c >= '0' && c <= '9';
-        });
-        if (digits) return {};
-        return "'" + text + "' is not a whole number from 0 up";
-    },
-    "NON-NEGATIVE");
+CLI::Validator whole_number(std::uintmax_t smallest, std::uintmax_t largest) {
+    const std::string range = fmt::format("from {} to {}", smallest, largest);
+    return CLI::Validator(
+        [smallest, largest, range](std::string& text) -> std::string {
+            std::uintmax_t value = 0;
+            const char* end = text.data() + text.size();
+            const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+                return c >= '0' && c <= '9';
+            });
+            const auto [stop, error] = std::from_chars(text.data(), end, value);
+            if (digits && error == std::errc{} && stop == end && value >= smallest &&
+                value <= largest)
+                return {};
+            return "'" + text + "' is not a whole number " + range;
+        },
+        "INTEGER in [" + std::to_string(smallest) + ", " + std::to_string(largest) + "]");
+}
+
+CLI::Validator finite_number(double smallest, double largest) {
+    const std::string range = "from " + shortest(smallest) + " to " + shortest(largest);
+    return CLI::Validator(
+        [smallest, largest, range](std::string& text) -> std::string {
+            const std::optional<double> value = parse_double(text);
+            if (value && std::isfinite(*value) && *value >= smallest && *value <= largest)
+                return {};
+            return "'" + text + "' is not a finite number " + range;
+        },
+        "NUMBER in [" + shortest(smallest) + ", " + shortest(largest) + "]");
+}
+
+std::vector<std::string> list_items(const std::string& option, const CLI::results_t& texts,
+                                    const CLI::Validator& item, std::size_t fewest,
+                                    std::size_t most) {
+    std::vector<std::string> items;
+    for (const std::string& text : texts) {
+        std::size_t start = 0;
+        for (;;) {
+            const std::size_t comma = std::min(text.find(',', start), text.size());
+            std::string piece = text.substr(start, comma - start);
+            if (piece.empty())
+                throw CLI::ValidationError(option, "'" + text + "' has an empty item");
+            if (std::string why = item(piece); !why.empty())
+                throw CLI::ValidationError(option, why);
+            items.push_back(std::move(piece));
+            if (comma == text.size()) break;
+            start = comma + 1;
+        }
+    }
+    if (items.size() < fewest || items.size() > most)
+        throw CLI::ValidationError(
+            option, fmt::format("takes {} to {} items, not {}", fewest, most, items.size()));
+    return items;
+}
+
+CLI::Validator validator_from(const std::function<void(const std::filesystem::path&)>& check) {
+    return CLI::Validator(
+        [check](std::string& path) -> std::string {
+            try {
+                check(path);
+                return {};
+            } catch (const std::exception& error) {
+                return error.what();
+            }
+        },
+        "PATH");
+}
+
+CLI::Validator writable_destination() {
+    // CLI11 puts the option's name before the message.
+    return validator_from([](const std::filesystem::path& path) { check_destination(path, ""); });
+}
 
 std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const* argv) {
+    for (CLI::Option* option : app.get_options())
+        if (option->get_expected_min() > 0) option->check(not_empty);
     try {
         app.parse(argc, argv);
         return std::nullopt;
@@ -60,12 +153,45 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const
     }
 }
 
+namespace {
+
+/// Reports the exception in flight (a "Lippincott function"), given \p cause, the errno of
+/// the moment it was caught. Returns the exit status.
+int report_current_exception(const CLI::App& app, int cause) {
+    const std::string program = app.get_name();
+    try {
+        throw;
+    } catch (const std::ios_base::failure& error) {
+        if (std::cout.bad())
+            std::cerr << program << ": error: cannot write standard output: " << errno_text(cause)
+                      << '\n';
+        else
+            std::cerr << program << ": error: " << error.what() << '\n';
+        return 1;
+    } catch (const UsageError& error) {
+        std::cerr << program << ": error: " << error.what() << "\n(see --help)\n";
+        return exit_usage;
+    } catch (const std::bad_alloc&) {
+        std::cerr << program
+                  << ": error: out of memory (the sizes asked for need more than this machine "
+                     "can give)\n";
+        return 1;
+    } catch (const std::exception& error) {
+        std::cerr << program << ": error: " << error.what() << '\n';
+        return 1;
+    }
+}
+
+}  // namespace
+
 int run_reporting_errors(const CLI::App& app, const std::function<int()>& body) {
     try {
         return body();
-    } catch (const std::exception& error) {
-        std::cerr << app.get_name() << ": error: " << error.what() << '\n';
-        return 1;
+    } catch (...) {
+        const int cause = errno;  // a failed write's, before anything else can change it
+        // Writing the message to stderr flushes stdout (they are tied): it must not throw.
+        std::cout.exceptions(std::ios_base::goodbit);
+        return report_current_exception(app, cause);
     }
 }
 
@@ -75,19 +201,29 @@ Program::Program(const std::string& description, const std::string& name) : app(
 
 int Program::run(int argc, const char* const* argv, const std::function<int()>& body) {
     if (auto exit_status = parse_command_line(app, argc, argv)) return *exit_status;
-    return run_reporting_errors(app, body);
+    // What a program writes to stdout must arrive: a full disk (`> /dev/full`) stops it at
+    // the first write that fails, with the system's reason and exit status 1. (A closed pipe,
+    // `| head -1`, ends it by SIGPIPE first, quietly, as it does any filter.)
+    std::cout.exceptions(std::ios_base::badbit);
+    const int exit_status = run_reporting_errors(app, [&] {
+        const int status = body();
+        std::cout.flush();  // the last of it
+        return status;
+    });
+    std::cout.exceptions(std::ios_base::goodbit);
+    return exit_status;
 }
 
 CLI::Option* add_epochs_option(CLI::App& app, std::size_t& epochs, const std::string& description,
                                std::size_t smallest) {
     return app.add_option("--epochs", epochs, description)
-        ->check(CLI::Range(smallest, std::size_t{10'000}))
+        ->check(whole_number(smallest, 10'000))
         ->capture_default_str();
 }
 
 CLI::Option* add_batch_option(CLI::App& app, std::size_t& batch, std::size_t smallest) {
     return app.add_option("--batch", batch, "Mini-batch size")
-        ->check(CLI::Range(smallest, std::size_t{65'536}))
+        ->check(whole_number(smallest, 65'536))
         ->capture_default_str();
 }
 

@@ -26,6 +26,14 @@ std::size_t display_width(std::string_view text) {
     return width;
 }
 
+std::string table_cell(double v, std::size_t width, int decimals) {
+    const std::string text = reads_in_fixed_point(v)
+                                 ? fmt::format("{:.{}f}", v, decimals)
+                                 : fmt::format("{:.{}e}", v, std::max(decimals - 2, 1));
+    if (text.size() >= width) return " " + text;
+    return std::string(width - text.size(), ' ') + text;
+}
+
 Report::Report(std::ostream& out, std::size_t label_width, int decimals)
     : out_(out), label_width_(label_width), decimals_(decimals) {}
 

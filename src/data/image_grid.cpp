@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "backprop/data/files.hpp"
+
 namespace backprop {
 
 void write_image_grid(const std::filesystem::path& path, const Dataset& data,
@@ -30,9 +32,17 @@ void write_image_grid(const std::filesystem::path& path, const Dataset& data,
                 canvas[(y0 + y) * width + x0 + x] =
                     image[(y / scale) * data.images.cols + x / scale];
     }
-    if (!stbi_write_png(path.c_str(), static_cast<int>(width), static_cast<int>(height), 1,
-                        canvas.data(), static_cast<int>(width)))
-        throw std::runtime_error("cannot write " + path.string());
+    // Encoded in memory, then written by write_file(), which reports a full disk (stb's own
+    // file writer does not check its writes).
+    std::string png;
+    const auto append = [](void* context, void* bytes, int size) {
+        static_cast<std::string*>(context)->append(static_cast<const char*>(bytes),
+                                                   static_cast<std::size_t>(size));
+    };
+    if (!stbi_write_png_to_func(append, &png, static_cast<int>(width), static_cast<int>(height), 1,
+                                canvas.data(), static_cast<int>(width)))
+        throw std::runtime_error("cannot encode the PNG image for " + path.string());
+    write_file(path, png);
 }
 
 }  // namespace backprop

@@ -1,6 +1,7 @@
 #include "backprop/nn/mlp.hpp"
 
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -10,6 +11,31 @@
 
 namespace backprop {
 
+double training_bytes(const std::vector<std::size_t>& sizes, std::size_t batch) {
+    double parameters = 0, outputs = 0;
+    for (std::size_t l = 1; l < sizes.size(); ++l) {
+        parameters += (double(sizes[l - 1]) + 1) * double(sizes[l]);  // W and b
+        outputs += double(sizes[l]);
+    }
+    return double(sizeof(Real)) * (3 * parameters + 4 * double(batch) * outputs);
+}
+
+void check_training_memory(const std::vector<std::size_t>& sizes, std::size_t batch) {
+    const double bytes = training_bytes(sizes, batch);
+    if (bytes <= max_training_bytes) return;
+    const double GiB = 1024.0 * 1024 * 1024;
+    std::ostringstream message;
+    message.precision(4);
+    message << "a network of sizes ";
+    for (std::size_t l = 0; l < sizes.size(); ++l)
+        message << (l > 0 ? "-" : "") << sizes[l];
+    message << " trained on batches of " << batch << " needs " << bytes / GiB << " GiB (" << bytes
+            << " bytes: the parameters, their gradients and velocities, and the "
+            << "batch's activations), more than the limit of " << max_training_bytes / GiB
+            << " GiB";
+    throw std::length_error(message.str());
+}
+
 Sequential mlp(const std::vector<std::size_t>& sizes, const Activation& hidden, std::uint64_t seed,
                Init init) {
     if (sizes.size() < 2)
@@ -18,6 +44,7 @@ Sequential mlp(const std::vector<std::size_t>& sizes, const Activation& hidden, 
     for (std::size_t l = 0; l < sizes.size(); ++l)
         if (sizes[l] == 0)
             throw std::invalid_argument("mlp: layer size " + std::to_string(l) + " is 0");
+    check_training_memory(sizes, 1);
     boost::random::mt19937_64 generator(seed);
     std::vector<Matrix> W;
     std::vector<Vector> b;

@@ -12,7 +12,10 @@ namespace backprop {
 namespace {
 
 std::string where(const TrainingPosition& at) {
-    return "training diverged at epoch " + std::to_string(at.epoch) + ", batch " +
+    std::string text = "training ";
+    if (!at.network.empty()) text += at.network + " ";
+    if (at.batch == 0) return text + "diverged at step " + std::to_string(at.epoch) + ": ";
+    return text + "diverged at epoch " + std::to_string(at.epoch) + ", batch " +
            std::to_string(at.batch) + ": ";
 }
 

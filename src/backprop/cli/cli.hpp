@@ -7,9 +7,16 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -38,18 +45,79 @@ class JsonOutput {
     std::string path_;
 };
 
-/// A CLI11 validator that accepts finite numbers greater than zero.
+// Validators. Each refuses what would otherwise be accepted and mean nothing: a sign on an
+// unsigned number (which would wrap around), NaN (which passes every comparison), an empty
+// item in a list. Each message names the text and the range it must lie in.
+
+/// A CLI11 validator: finite numbers greater than zero (subnormal ones included).
 extern const CLI::Validator positive_finite;
-/// A CLI11 validator that accepts whole numbers written with digits only: no sign, so that a
-/// negative number is refused rather than wrapped around by an unsigned option.
-extern const CLI::Validator non_negative_integer;
+/// A CLI11 validator: whole numbers from \p smallest to \p largest, written with digits only.
+CLI::Validator whole_number(std::uintmax_t smallest, std::uintmax_t largest);
+/// A CLI11 validator: finite numbers from \p smallest to \p largest.
+CLI::Validator finite_number(double smallest, double largest);
+
+/// A usage error found after the command line was parsed (a destination that cannot be
+/// written, a network that cannot fit): reported like a malformed option, with exit status 2.
+class UsageError : public std::invalid_argument {
+  public:
+    using std::invalid_argument::invalid_argument;
+};
+
+/// Splits the texts of a list option at commas and checks each item with \p item, and that
+/// there are \p fewest to \p most of them. An empty item (`256,,128`, `256,`) is an error,
+/// never dropped.
+/// \throws CLI::ValidationError naming \p option and the item.
+std::vector<std::string> list_items(const std::string& option, const CLI::results_t& texts,
+                                    const CLI::Validator& item, std::size_t fewest,
+                                    std::size_t most);
+
+/// `--NAME a,b,c` (or `--NAME a b c`): a list of \p fewest to \p most items, each checked by
+/// \p item, then converted. Help shows the list's current contents as the default.
+template <class T>
+CLI::Option* add_list_option(CLI::App& app, const std::string& name, std::vector<T>& values,
+                             const std::string& description, const CLI::Validator& item,
+                             std::size_t fewest = 1, std::size_t most = 1'000) {
+    std::string defaults;
+    for (const T& value : values) {
+        if (!defaults.empty()) defaults += ',';
+        defaults += CLI::detail::to_string(value);
+    }
+    return app
+        .add_option(
+            name,
+            [&values, name, item, fewest, most](const CLI::results_t& texts) {
+                const std::vector<std::string> items = list_items(name, texts, item, fewest, most);
+                std::vector<T> parsed;
+                for (const std::string& text : items) {
+                    T value{};
+                    if (!CLI::detail::lexical_cast(text, value))
+                        throw CLI::ConversionError(name, "'" + text + "' is not a valid item");
+                    parsed.push_back(value);
+                }
+                values = std::move(parsed);
+                return true;
+            },
+            description)
+        ->type_name("LIST")
+        ->expected(1, CLI::detail::expected_max_vector_size)
+        ->default_str(defaults);
+}
+
+/// A CLI11 validator from a \p check that throws std::exception: its `what()` is the
+/// validator's message (`--save`: model_file.hpp's check_model_destination()).
+CLI::Validator validator_from(const std::function<void(const std::filesystem::path&)>& check);
+
+/// A CLI11 validator for a file the program will write: check_destination() (files.hpp)
+/// now, before the work that produces it.
+CLI::Validator writable_destination();
 
 /// Parses the command line. Returns the exit status if the program should stop now
 /// (0 after `--help`, exit_usage after an error, both already reported), or nothing.
 std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const* argv);
 
 /// Runs \p body, the rest of a program's `main`. An exception that escapes it is reported
-/// as one line, `program: error: what`, and gives exit status 1.
+/// as one line, `program: error: what`, and gives exit status 1; a UsageError gives 2. A
+/// failed write to stdout (with `std::cout.exceptions(badbit)`) is reported with its reason.
 int run_reporting_errors(const CLI::App& app, const std::function<int()>& body);
 
 /// What every program's `main` shares, so that it can read like its chapter:
@@ -91,10 +159,18 @@ CLI::Option* add_batch_option(CLI::App& app, std::size_t& batch, std::size_t sma
 /// `--lr`, a finite number greater than 0.
 CLI::Option* add_learning_rate_option(CLI::App& app, double& learning_rate,
                                       const std::string& description = "Learning rate");
-/// `--seed`, a non-negative integer that fits \p seed (an unsigned integer, or an optional one).
+/// `--seed`, a whole number from 0 to the largest \p seed holds (an unsigned integer, or an
+/// optional one).
 template <class Seed>
 CLI::Option* add_seed_option(CLI::App& app, Seed& seed, const std::string& description) {
-    return app.add_option("--seed", seed, description)->check(non_negative_integer);
+    using Value = decltype([] {
+        if constexpr (std::is_integral_v<Seed>)
+            return Seed{};
+        else
+            return typename Seed::value_type{};
+    }());
+    return app.add_option("--seed", seed, description)
+        ->check(whole_number(0, std::numeric_limits<Value>::max()));
 }
 
 }  // namespace backprop

@@ -24,6 +24,12 @@ namespace backprop {
 /// The number of characters \p text takes on a terminal: its UTF-8 code points.
 std::size_t display_width(std::string_view text);
 
+/// One cell of a table row: \p v right-aligned in \p width characters, with \p decimals
+/// digits after the point below a million in magnitude and in scientific notation from there,
+/// as Report prints numbers, and at least one space before it, so that a number wider than
+/// its column never runs into the cell on its left.
+std::string table_cell(double v, std::size_t width, int decimals);
+
 /// Writes a chapter's labelled values to a stream.
 class Report {
   public:

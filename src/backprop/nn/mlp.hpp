@@ -22,9 +22,27 @@
 
 namespace backprop {
 
+/// The memory, in bytes, that training an MLP of \p sizes on mini-batches of \p batch
+/// samples takes, as a program can know it before allocating any of it: every parameter three
+/// times (its value, its gradient, the optimizer's velocity), and for every layer the batch's
+/// outputs four times (the layer's output and its gradient, before and after the activation).
+/// Computed in floating point, so that no sizes overflow it.
+double training_bytes(const std::vector<std::size_t>& sizes, std::size_t batch);
+
+/// The most training_bytes() the library accepts: 4 GiB. Chapter 7's network takes about
+/// 6 MB; the limit stops a typing slip (`--hidden 100000,100000`, 240 GB) before it asks the
+/// system for memory, rather than ending in `std::bad_alloc`.
+inline constexpr double max_training_bytes = 4.0 * 1024 * 1024 * 1024;
+
+/// Checks that an MLP of \p sizes, trained on mini-batches of \p batch, fits the limit.
+/// \throws std::length_error naming the sizes, the batch, the bytes and the limit.
+void check_training_memory(const std::vector<std::size_t>& sizes, std::size_t batch);
+
 /// An MLP with layer sizes \p sizes (at least two), \p hidden after every hidden layer,
 /// weights drawn as \p init says from \p seed (layer by layer, row by row), biases zero.
 /// \throws std::invalid_argument for fewer than two sizes, or a size of 0.
+/// \throws std::length_error if training it on one sample would not fit
+///   (check_training_memory()).
 Sequential mlp(const std::vector<std::size_t>& sizes, const Activation& hidden, std::uint64_t seed,
                Init init = Init::xavier);
 

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <stdexcept>
+#include <string>
 
 #include "backprop/nn/layers.hpp"
 
@@ -22,9 +23,13 @@ class DivergenceError : public std::runtime_error {
 
 /// Where in training a check happens, for the message.
 struct TrainingPosition {
-    std::size_t epoch;     ///< 1-based
-    std::size_t batch;     ///< 1-based, within the epoch
+    std::size_t epoch;  ///< 1-based; with full-batch training (batch 0), the step
+    /// 1-based, within the epoch; 0 for full-batch training, where every step sees all the
+    /// data and the message says "step N"
+    std::size_t batch;
     double learning_rate;  ///< the rate in use, for the hint
+    /// What is trained, when a program trains several: "the relu network 2-8-1"
+    std::string network = {};
 };
 
 /// \throws DivergenceError if \p loss is not finite, naming \p at.
