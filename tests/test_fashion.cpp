@@ -163,6 +163,46 @@ BOOST_AUTO_TEST_CASE(training_and_test_images_of_different_sizes_are_named) {
     BOOST_TEST(r.out.find("Confusion") == std::string::npos, r.out);
 }
 
+// Every output of the chapter reports a full disk, with the reason and exit status 1; a PNG
+// or CSV that could not be written is never a silent success.
+BOOST_AUTO_TEST_CASE(a_full_disk_is_reported_for_every_output) {
+    for (const std::vector<std::string>& output : {std::vector<std::string>{"--csv", "/dev/full"},
+                                                   {"--misclassified", "/dev/full"},
+                                                   {"--json-file", "/dev/full"}}) {
+        std::vector<std::string> more = output;
+        more.insert(more.end(), {"--lr", "1e-9"});  // barely trained: some images misclassified
+        const ProgramResult r = run_program(chapter, args(more, 1));
+        BOOST_TEST(r.exit_status == 1, output[0] << ": " << r.err);
+        BOOST_TEST(
+            r.err.find("cannot write /dev/full: No space left on device") != std::string::npos,
+            output[0] << ": " << r.err);
+    }
+    const ProgramResult r =
+        run_shell(shell_quote(chapter) + " --data " + shell_quote(dir.string()) +
+                  " --epochs 1 --hidden 8 --class-names digits >/dev/full");
+    BOOST_TEST(r.exit_status == 1, r.err);
+    BOOST_TEST(
+        r.err.find("cannot write standard output: No space left on device") != std::string::npos,
+        r.err);
+}
+
+// A network that cannot fit is refused from its sizes, in a second, with the sizes and the
+// bytes: under an address-space limit that allocating it first would hit at once.
+BOOST_AUTO_TEST_CASE(a_network_too_large_is_refused_from_its_sizes,
+                     *boost::unit_test::precondition([](boost::unit_test::test_unit_id) {
+                         boost::test_tools::assertion_result can(address_space_can_be_limited);
+                         if (!can) can.message() << "AddressSanitizer reserves the address space";
+                         return can;
+                     })) {
+    const ProgramResult r = run_program(
+        chapter, {"--data", dir.string(), "--hidden", "100000,100000", "--class-names", "digits"},
+        1024);
+    BOOST_TEST(r.exit_status == 1, r.err);
+    BOOST_TEST(r.err.find("64-100000-100000-10") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("GiB") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("bad_alloc") == std::string::npos, r.err);
+}
+
 BOOST_AUTO_TEST_CASE(bad_arguments_exit_2) {
     for (const std::vector<std::string>& bad : {std::vector<std::string>{"--epochs", "many"},
                                                 {"--activation", "softplus"},
