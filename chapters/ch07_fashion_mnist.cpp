@@ -263,7 +263,7 @@ void print_results(Report& report, const Options& o, const Run& run, const Datas
     report.section(o.load_path.empty() ? fmt::format("After {} epochs", run.history.size())
                                        : std::string("The loaded model on the test set"));
     report.text(fmt::format(
-        "test accuracy {:.4f}, test loss {:.4f}{}", run.final_test.accuracy, run.final_test.loss,
+        "test accuracy {:.4f}, test loss {:.4g}{}", run.final_test.accuracy, run.final_test.loss,
         run.history.empty() ? "" : fmt::format(", {:.2f} s per epoch", run.seconds_per_epoch())));
     report.section("Confusion matrix: rows are the true class, columns the predicted one");
     print_confusion(report, run.final_test, names);

@@ -669,19 +669,41 @@ BOOST_AUTO_TEST_CASE(absurd_headers_fail_before_reading) {
         read_idx_labels(no_labels), IdxError,
         says_exactly(no_labels, "header claims 0 labels; a label file must hold at least one"));
     // Within the limits but far beyond the file: the plain file's length refuses it before any
-    // allocation; the gzip stream's length is not known before it is read, so the reader
-    // allocates the 100 MB the header promises (touching only the pages it fills) and finds
-    // the stream short.
+    // allocation, and so does the gzip file's, since deflate inflates at most 1032 bytes per
+    // compressed byte (a fuzzer found the 4 GiB allocation a 37-byte file could ask for).
     const fs::path big = dir.write("big", idx_file(0x08, {100000000}, tiny));
     BOOST_CHECK_EXCEPTION(read_idx_labels(big), IdxError,
                           says_exactly(big,
                                        "truncated: the header promises 100000000 bytes of "
                                        "labels but the file holds 10"));
     const fs::path big_gz = dir.write("big.gz", gzip(idx_file(0x08, {100000000}, tiny)));
-    BOOST_CHECK_EXCEPTION(read_idx_labels(big_gz), IdxError,
-                          says_exactly(big_gz,
-                                       "truncated (gzip): the header promises 100000000 bytes of "
-                                       "labels but the file holds 10 once decompressed"));
+    const std::string gz_bytes = std::to_string(fs::file_size(big_gz));
+    BOOST_CHECK_EXCEPTION(
+        read_idx_labels(big_gz), IdxError,
+        says_exactly(big_gz,
+                     "truncated (gzip): the header promises 100000000 bytes of labels, "
+                     "more than a gzip file of " +
+                         gz_bytes +
+                         " bytes can hold (deflate inflates at most 1032 bytes per "
+                         "compressed byte)"));
+    // Just below the bound, 1032 n - 1 bytes promised by a gzip file of n bytes, the stream
+    // is read and found short; at 1032 n it is refused before reading.
+    std::size_t n = 0;
+    Bytes below_bound;
+    for (std::uint32_t promised = 1000; n != below_bound.size() || n == 0;) {
+        n = below_bound.size();
+        below_bound = gzip(idx_file(0x08, {promised}, tiny));
+        promised = static_cast<std::uint32_t>(1032 * below_bound.size() - 1);
+    }
+    const auto promised_below = static_cast<std::uint32_t>(1032 * n - 1);
+    const fs::path below = dir.write("below.gz", gzip(idx_file(0x08, {promised_below}, tiny)));
+    BOOST_TEST_REQUIRE(fs::file_size(below) == n);
+    BOOST_CHECK_EXCEPTION(read_idx_labels(below), IdxError,
+                          says(below, {"but the file holds 10 once decompressed"}));
+    const fs::path at = dir.write("at.gz", gzip(idx_file(0x08, {promised_below + 1}, tiny)));
+    if (fs::file_size(at) == n)
+        BOOST_CHECK_EXCEPTION(read_idx_labels(at), IdxError,
+                              says(at, {"more than a gzip file of", "can hold"}));
 }
 
 BOOST_AUTO_TEST_CASE(corrupt_gzip) {

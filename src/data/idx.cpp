@@ -40,6 +40,10 @@ constexpr std::uint64_t max_data_bytes = std::uint64_t{4} << 30;  // 4 GiB
 // in chunks of this size, so that a stream that ends early has touched no more memory than it
 // held.
 constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
+// Deflate inflates at most 1032 bytes per compressed byte (a length-distance pair of at least
+// two bits gives at most 258 bytes), so a gzip file of n bytes cannot hold more than 1032 n:
+// a header that promises more is refused before its data is allocated.
+constexpr std::uint64_t max_inflation = 1032;
 constexpr std::size_t input_buffer_bytes = std::size_t{64} << 10;
 // Counting the bytes after the data stops here (a gzip stream may inflate a thousandfold).
 constexpr std::uint64_t max_trailing_count = std::uint64_t{64} << 20;
@@ -326,6 +330,12 @@ class Reader {
     /// Reads the data section: exactly as many bytes as the header promises, into storage
     /// allocated once at that size, and then checks that nothing follows.
     std::vector<std::uint8_t> data() {
+        if (gzip_ && expected_ / max_inflation >= file_.size())
+            fail(path_, truncated_ + "the header promises " + std::to_string(expected_) +
+                            " bytes of " + kind_.data + ", more than a gzip file of " +
+                            std::to_string(file_.size()) +
+                            " bytes can hold (deflate inflates at most " +
+                            std::to_string(max_inflation) + " bytes per compressed byte)");
         std::vector<std::uint8_t> data;
         try {
             data.reserve(static_cast<std::size_t>(expected_));
