@@ -158,8 +158,10 @@ namespace {
 /// Reports the exception in flight (a "Lippincott function"), given \p cause, the errno of
 /// the moment it was caught. Returns the exit status.
 int report_current_exception(const CLI::App& app, int cause) {
-    const std::string program = app.get_name();
+    const std::string& program = app.get_name();
     try {
+        // Called only from a catch block (run_reporting_errors), so there is one to rethrow.
+        // cppcheck-suppress rethrowNoCurrentException
         throw;
     } catch (const std::ios_base::failure& error) {
         if (std::cout.bad())
