@@ -445,6 +445,17 @@ BOOST_AUTO_TEST_CASE(article_json_is_the_articles_example) {
     pin_article(run_json(program, {example("article.json")}));
 }
 
+// Output that cannot be written is an error with its reason, never a silent success.
+BOOST_AUTO_TEST_CASE(a_full_disk_is_reported) {
+    for (const std::string redirect : {" >/dev/full", " --json >/dev/full"}) {
+        const ProgramResult result = run_shell(shell_quote(program) + redirect);
+        BOOST_TEST(result.exit_status == 1, redirect << ": " << result.err);
+        BOOST_TEST(result.err.find("cannot write standard output: No space left on device") !=
+                       std::string::npos,
+                   redirect << ": " << result.err);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(the_text_shows_every_step) {
     const ProgramResult result = run_program(program);
     BOOST_TEST(result.exit_status == 0);

@@ -322,10 +322,11 @@ class Reader {
         read_header();
     }
 
-    /// The sizes the header claims: count, then rows and columns for images.
-    const std::array<std::uint64_t, 3>& sizes() const { return sizes_; }
-    /// Whether the file is gzip-compressed.
-    bool compressed() const { return gzip_; }
+    /// What the header claims, checked.
+    IdxHeader header() const {
+        return {static_cast<std::size_t>(sizes_[0]), static_cast<std::size_t>(sizes_[1]),
+                static_cast<std::size_t>(sizes_[2]), gzip_};
+    }
 
     /// Reads the data section: exactly as many bytes as the header promises, into storage
     /// allocated once at that size, and then checks that nothing follows.
@@ -445,23 +446,13 @@ class Reader {
 }  // namespace
 
 IdxHeader read_idx_header(const std::filesystem::path& path, IdxKind kind) {
-    const Reader reader(path, kind == IdxKind::images ? images_kind : labels_kind);
-    IdxHeader header;
-    header.count = static_cast<std::size_t>(reader.sizes()[0]);
-    header.rows = static_cast<std::size_t>(reader.sizes()[1]);
-    header.cols = static_cast<std::size_t>(reader.sizes()[2]);
-    header.compressed = reader.compressed();
-    return header;
+    return Reader(path, kind == IdxKind::images ? images_kind : labels_kind).header();
 }
 
 IdxImages read_idx_images(const std::filesystem::path& path) {
     Reader reader(path, images_kind);
-    IdxImages images;
-    images.count = static_cast<std::size_t>(reader.sizes()[0]);
-    images.rows = static_cast<std::size_t>(reader.sizes()[1]);
-    images.cols = static_cast<std::size_t>(reader.sizes()[2]);
-    images.pixels = reader.data();
-    return images;
+    const IdxHeader header = reader.header();
+    return {header.count, header.rows, header.cols, reader.data()};
 }
 
 std::vector<std::uint8_t> read_idx_labels(const std::filesystem::path& path, std::size_t classes) {
