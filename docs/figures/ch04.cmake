@@ -1,0 +1,1 @@
+# Figures of chapter 4 (included by docs/CMakeLists.txt).

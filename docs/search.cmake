@@ -1,0 +1,1 @@
+# The book's full-text search (included by docs/CMakeLists.txt).
