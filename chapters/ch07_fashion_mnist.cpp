@@ -15,6 +15,7 @@
 // The data is shuffled with a fixed seed each epoch, so the same flags give the same numbers.
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -66,10 +67,27 @@ void print_confusion(Report& report, const Evaluation& e, const std::vector<std:
     for (std::size_t t = 0; t < names.size(); ++t) {
         std::string line = fmt::format("{:<13}", names[t]);
         for (std::size_t p = 0; p < names.size(); ++p)
-            line += fmt::format("{:>6}", e.confusion[t][p]);
+            line += table_cell(double(e.confusion[t][p]), 6, 0);
         report.text(line);
     }
 }
+
+// The table of epochs: each column's heading, width and decimals. Every column is wider than
+// its heading and than the numbers it usually holds, so that neighbours stay apart; table_cell
+// keeps a wider number apart too.
+struct Column {
+    const char* heading;
+    std::size_t width;
+    int decimals;
+};
+constexpr std::array<Column, 8> epoch_columns{{{"epoch", 6, 0},  // up to 10 000 epochs
+                                               {"lr", 10, 6},
+                                               {"train loss", 12, 4},
+                                               {"train acc", 11, 4},
+                                               {"test loss", 11, 4},
+                                               {"test acc", 10, 4},
+                                               {"s/epoch", 9, 2},
+                                               {"samples/s", 11, 0}}};
 
 // Every flag of the chapter, with its default.
 struct Options {
@@ -171,26 +189,30 @@ void print_header(Report& report, const Options& o, const Run& run, const Datase
                             : run.init == "xavier" ? "Xavier initialisation"
                                                    : "loaded from " + o.load_path,
                             ", softmax cross-entropy"));
-    if (o.load_path.empty())
-        report.text(
-            fmt::format("training  SGD, batch {}, learning rate {} ({}), momentum {}, weight decay "
-                        "{}, seed {}, "
-                        "{}",
-                        o.batch, o.learning_rate, o.schedule, o.momentum, o.weight_decay, o.seed,
-                        o.implementation));
+    if (o.load_path.empty()) {  // on two lines, so that the book shows them whole
+        report.text(fmt::format("training  SGD, batch {}, learning rate {} ({}), momentum {},",
+                                o.batch, o.learning_rate, o.schedule, o.momentum));
+        report.text(fmt::format("          weight decay {}, seed {}, {}", o.weight_decay, o.seed,
+                                o.implementation));
+    }
     if (o.epochs > 0) {
         report.text("");
-        report.text(fmt::format("{:>5}{:>9}{:>12}{:>11}{:>11}{:>10}{:>9}{:>11}", "epoch", "lr",
-                                "train loss", "train acc", "test loss", "test acc", "s/epoch",
-                                "samples/s"));
+        std::string header;
+        for (const Column& c : epoch_columns)
+            header += fmt::format("{:>{}}", c.heading, c.width);
+        report.text(header);
     }
 }
 
 // One row of the table of epochs.
 void print_epoch(Report& report, const EpochRecord& r, std::size_t samples) {
-    report.text(fmt::format("{:>5}{:>9.4g}{:>12.4g}{:>11.4f}{:>11.4g}{:>10.4f}{:>9.2f}{:>11.0f}",
-                            r.epoch, r.learning_rate, r.train_loss, r.train_accuracy, r.test_loss,
-                            r.test_accuracy, r.seconds, double(samples) / r.seconds));
+    const std::array<double, epoch_columns.size()> values{
+        double(r.epoch), r.learning_rate, r.train_loss, r.train_accuracy,
+        r.test_loss,     r.test_accuracy, r.seconds,    double(samples) / r.seconds};
+    std::string row;
+    for (std::size_t c = 0; c < values.size(); ++c)
+        row += table_cell(values[c], epoch_columns[c].width, epoch_columns[c].decimals);
+    report.text(row);
     std::cout.flush();
 }
 
@@ -272,13 +294,25 @@ void print_results(Report& report, const Options& o, const Run& run, const Datas
     const std::string file = std::filesystem::path(o.misclassified_path).filename().string();
     report.section(fmt::format("The first {} misclassified test images{}, true → predicted",
                                wrong.size(), file.empty() ? "" : " (" + file + ")"));
-    // Four to a line, two lines to a row of the 8-wide grid.
-    for (std::size_t k = 0; k < wrong.size(); k += 4) {
-        std::string line = fmt::format("row {}, {}-{}:", k / 8 + 1, k % 8 + 1,
-                                       std::min(k % 8 + 4, wrong.size() - k / 8 * 8));
-        for (std::size_t i = k; i < std::min(wrong.size(), k + 4); ++i)
-            line += fmt::format("  {:>22}", fmt::format("{} → {}", names[test.labels[wrong[i]]],
-                                                        names[run.final_test.predicted[wrong[i]]]));
+    // Two to a line, four lines to a row of the 8-wide grid, the arrows one under the other:
+    // with Fashion-MNIST's longest names a line is 73 characters.
+    std::size_t true_width = 0, predicted_width = 0;
+    for (std::size_t i : wrong) {
+        true_width = std::max(true_width, names[test.labels[i]].size());
+        predicted_width = std::max(predicted_width, names[run.final_test.predicted[i]].size());
+    }
+    for (std::size_t k = 0; k < wrong.size(); k += 2) {
+        const std::size_t last = std::min(wrong.size(), k + 2);
+        const std::string images = last - k == 1
+                                       ? fmt::format("{}", k % 8 + 1)
+                                       : fmt::format("{}-{}", k % 8 + 1, (last - 1) % 8 + 1);
+        std::string line = fmt::format("{:<13}", fmt::format("row {}, {}:", k / 8 + 1, images));
+        for (std::size_t i = k; i < last; ++i)
+            line += fmt::format("{}{:>{}} → {:<{}}", i == k ? "  " : "      ",
+                                names[test.labels[wrong[i]]], true_width,
+                                names[run.final_test.predicted[wrong[i]]], predicted_width);
+        while (line.back() == ' ')
+            line.pop_back();
         report.text(line);
     }
 }

@@ -2,8 +2,10 @@
 // learns it, reproduces itself from the same flags, writes its curves and its misclassified
 // images, saves and loads its model, and refuses bad data and bad arguments clearly.
 #define BOOST_TEST_MODULE fashion
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <sys/stat.h>
 #include <vector>
@@ -96,6 +98,61 @@ BOOST_AUTO_TEST_CASE(writes_curves_and_misclassified_images) {
     BOOST_TEST(std::string(signature + 1, 3) == "PNG");
     BOOST_TEST(r.out.find("misclassified") != std::string::npos);
     BOOST_TEST(r.out.find("Confusion matrix") != std::string::npos);
+}
+
+// The table of epochs keeps its columns apart, each number ending where its heading ends, with
+// two-digit epochs and the small learning rates at the end of the cosine schedule (epoch 20 of
+// a run once printed "200.0003078"). The list of misclassified images, with Fashion-MNIST's
+// longest class names, keeps its lines within 90 characters, so that the page shows them whole.
+BOOST_AUTO_TEST_CASE(the_printed_tables_keep_their_columns_apart) {
+    // 50 training images, one step an epoch: many test images are misclassified.
+    const ProgramResult r =
+        run_program(chapter, {"--data", dir.string(), "--hidden", "4", "--epochs", "20",
+                              "--train-samples", "50", "--class-names", "fashion"});
+    BOOST_TEST_REQUIRE(r.exit_status == 0, r.err);
+    std::istringstream out(r.out);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(out, line);)
+        lines.push_back(line);
+
+    // Where each heading ends, and where each field of a line ends.
+    const auto heading_line = std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+        return l.find("samples/s") != std::string::npos;
+    });
+    BOOST_TEST_REQUIRE((heading_line != lines.end()), r.out);
+    std::vector<std::size_t> heading_ends;
+    std::size_t from = 0;
+    for (const std::string heading : {"epoch", "lr", "train loss", "train acc", "test loss",
+                                      "test acc", "s/epoch", "samples/s"}) {
+        const std::size_t at = heading_line->find(heading, from);
+        BOOST_TEST_REQUIRE(at != std::string::npos, heading << " not in: " << *heading_line);
+        heading_ends.push_back(from = at + heading.size());
+    }
+    const auto field_ends = [](const std::string& line) {
+        std::vector<std::size_t> ends;
+        for (std::size_t i = 0; i < line.size(); ++i)
+            if (line[i] != ' ' && (i + 1 == line.size() || line[i + 1] == ' '))
+                ends.push_back(i + 1);
+        return ends;
+    };
+    std::size_t rows = 0;
+    for (auto row = heading_line + 1; row != lines.end() && !row->empty(); ++row, ++rows)
+        BOOST_TEST(field_ends(*row) == heading_ends, *row);
+    BOOST_TEST(rows == 20u);
+
+    // The misclassified images, from their heading to the end: two to a line, 24 in 12 lines.
+    const auto code_points = [](const std::string& text) {
+        return std::count_if(text.begin(), text.end(),
+                             [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+    };
+    const auto listed = std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+        return l.find("misclassified test images") != std::string::npos;
+    });
+    BOOST_TEST_REQUIRE((listed != lines.end()), r.out);
+    const std::ptrdiff_t listed_lines = lines.end() - listed;
+    BOOST_TEST(listed_lines == 2 + 12, r.out);
+    for (auto line = listed; line != lines.end(); ++line)
+        BOOST_TEST(code_points(*line) <= 90, *line);
 }
 
 BOOST_AUTO_TEST_CASE(a_saved_model_evaluates_the_same) {

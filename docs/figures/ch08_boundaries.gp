@@ -30,7 +30,7 @@ set xtics (-0.5, 0, 0.5, 1)
 set ytics 0.5
 set xlabel "x_1"
 unset key
-set multiplot layout 1,4 margins 0.04, 0.93, 0.16, 0.88 spacing 0.035, 0
+set multiplot layout 1,4 margins 0.07, 0.93, 0.16, 0.88 spacing 0.035, 0
 # A stand-in boundary for a flat map: one point outside the view.
 $none << EOD
 -9 -9
