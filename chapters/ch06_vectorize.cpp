@@ -85,6 +85,35 @@ struct Timing {
     double final_loss = 0;  ///< the same, to rounding, for every implementation
 };
 
+/// The project's targets for this network: a GEMM-backed epoch at least 20 times faster than
+/// the naive one, and at least 40 % of the core's peak, judged on the best implementation timed.
+struct Targets {
+    static constexpr double speedup = 20;
+    static constexpr double percent_of_peak = 40;
+    const Timing* fastest = nullptr;  ///< the shortest epoch
+    double best_speedup = 0;          ///< over the naive code; 0 when it was not timed
+    double best_percent_of_peak = 0;
+    double naive_percent_of_peak = 0;
+
+    Targets(const std::vector<Timing>& timings, double peak_flops_per_second) {
+        for (const Timing& t : timings)
+            if (!fastest || t.seconds < fastest->seconds) fastest = &t;
+        best_percent_of_peak = 100 * fastest->flops_per_second / peak_flops_per_second;
+        if (timings.front().name == "naive") {
+            best_speedup = timings.front().seconds / fastest->seconds;
+            naive_percent_of_peak = 100 * timings.front().flops_per_second / peak_flops_per_second;
+        }
+    }
+    /// What a speedup of 20 over the naive code means in fraction of peak.
+    [[nodiscard]] double percent_of_peak_for_speedup() const {
+        return speedup * naive_percent_of_peak;
+    }
+};
+
+std::string verdict(bool met) {
+    return met ? "met" : "not met";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -148,6 +177,20 @@ int main(int argc, char** argv) {
                             {"samples_per_second", t.samples_per_second},
                             {"speedup", slowest_reference.seconds / t.seconds},
                             {"final_loss", t.final_loss}});
+        const Targets targets(timings, peak.flops_per_second);
+        nlohmann::json targets_json{
+            {"fastest", targets.fastest->name},
+            {"percent_of_peak",
+             {{"required", Targets::percent_of_peak},
+              {"best_percent_of_peak", targets.best_percent_of_peak},
+              {"verdict", verdict(targets.best_percent_of_peak >= Targets::percent_of_peak)}}}};
+        if (targets.best_speedup > 0)
+            targets_json["speedup"] = {
+                {"required", Targets::speedup},
+                {"best_speedup", targets.best_speedup},
+                {"naive_percent_of_peak", targets.naive_percent_of_peak},
+                {"needs_percent_of_peak", targets.percent_of_peak_for_speedup()},
+                {"verdict", verdict(targets.best_speedup >= Targets::speedup)}};
         if (program.json.emit(nlohmann::json{
                 {"sizes", sizes},
                 {"batch", batch},
@@ -159,7 +202,8 @@ int main(int argc, char** argv) {
                 {"compiled_for", peak.compiled_for},
                 {"native", peak.native},
                 {"cpu_instruction", peak.cpu_instruction},
-                {"implementations", list}}))
+                {"implementations", list},
+                {"targets", targets_json}}))
             return 0;
 
         Report report(std::cout, 30, 2);
@@ -184,6 +228,15 @@ int main(int argc, char** argv) {
                                     t.epoch_seconds, t.flops_per_second / 1e9,
                                     100 * t.flops_per_second / peak.flops_per_second,
                                     slowest_reference.seconds / t.seconds, t.final_loss));
+        report.section(fmt::format("Targets, judged on the fastest ({})", targets.fastest->name));
+        if (targets.best_speedup > 0)
+            report.value(fmt::format("{:.0f}x faster than naive", Targets::speedup),
+                         fmt::format("{:.1f}x: {}", targets.best_speedup,
+                                     verdict(targets.best_speedup >= Targets::speedup)));
+        report.value(
+            fmt::format("{:.0f}% of peak", Targets::percent_of_peak),
+            fmt::format("{:.1f}%: {}", targets.best_percent_of_peak,
+                        verdict(targets.best_percent_of_peak >= Targets::percent_of_peak)));
         return 0;
     });
 }

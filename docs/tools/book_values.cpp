@@ -7,11 +7,14 @@
 //       \ch02_z1_2; a one-entry array drops its index, so y[0] is \ch02_y). Arrays of more
 //       than 9 entries give _first, _last and _count instead. Arrays of objects with a
 //       "quantity" or "name" key (the errata, chapter 6's implementations) are keyed by it:
-//       \errata_z1_0_printed, \ch06_implementations_eigen_epoch_seconds.
+//       \errata_z1_0_printed, \ch06_implementations_eigen_epoch_seconds. Numbers have five
+//       significant digits, measurements (keys ending in seconds, _gflops, percent_of_peak,
+//       samples_per_second, speedup) three.
 //
 //   book_values columns OUT FILE.json POINTER ...
 //       Writes whitespace-separated columns for gnuplot, one per JSON pointer to an array
-//       (all of one length). A pointer with a '*' step, such as /benchmarks/*/name, takes that
+//       (all of one length; a pointer to a single value gives a one-row column, e.g.
+//       chapter 6's /peak_gflops). A pointer with a '*' step, such as /benchmarks/*/name, takes that
 //       field of every element of the array before it; '#' is the 1-based row number.
 //       Strings are written in double quotes.
 #include <cmath>
@@ -41,13 +44,26 @@ json read(const std::string& path) {
     }
 }
 
-/// A number as prose shows it: five significant digits, and powers of ten as 10<sup>n</sup>.
-std::string prose(double v) {
+/// A number as prose shows it: \p digits significant digits, and powers of ten as
+/// 10<sup>n</sup>.
+std::string prose(double v, int digits) {
     if (v == 0) return "0";
-    if (std::abs(v) >= 1e-4 && std::abs(v) < 1e6) return fmt::format("{:.5g}", v);
+    if (std::abs(v) >= 1e-4 && std::abs(v) < 1e6) return fmt::format("{:.{}g}", v, digits);
     const int exponent = static_cast<int>(std::floor(std::log10(std::abs(v))));
     const double mantissa = v / std::pow(10.0, exponent);
-    return fmt::format("{:.5g}&times;10<sup>{}</sup>", mantissa, exponent);
+    return fmt::format("{:.{}g}&times;10<sup>{}</sup>", mantissa, digits, exponent);
+}
+
+/// Computed values are quoted to five significant digits. Measurements (times, speeds,
+/// fractions of peak, speedups) vary by a few percent from run to run, so the prose quotes
+/// them to three: their keys end in one of these.
+int significant_digits(const std::string& name) {
+    for (const std::string suffix :
+         {"seconds", "_gflops", "percent_of_peak", "samples_per_second", "speedup"})
+        if (name.size() >= suffix.size() &&
+            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+            return 3;
+    return 5;
 }
 
 /// "z1[0]" -> "z1_0", "W1_new[1][2]" -> "W1_new_1_2".
@@ -68,7 +84,7 @@ void flatten(const std::string& name, const json& value, std::map<std::string, s
     if (value.is_number_integer()) {
         out[name] = value.dump();  // counts print whole
     } else if (value.is_number()) {
-        out[name] = prose(value.get<double>());
+        out[name] = prose(value.get<double>(), significant_digits(name));
     } else if (value.is_boolean()) {
         out[name] = value.get<bool>() ? "true" : "false";
     } else if (value.is_string()) {
@@ -143,7 +159,7 @@ int columns(const std::vector<std::string>& args) {
             continue;
         }
         json array = column(document, args[i]);
-        if (!array.is_array()) throw std::runtime_error(args[i] + " is not an array");
+        if (!array.is_array()) array = json::array({array});  // one value: a one-row column
         if (rows != 0 && rows != array.size())
             throw std::runtime_error(args[i] + " has " + std::to_string(array.size()) +
                                      " entries but the columns before it " + std::to_string(rows));
