@@ -9,8 +9,10 @@
 //   2. Four networks are trained on the four points of XOR, full batch, from fixed seeds:
 //      a linear stack 2-4-4-1 (identity hidden layers) and 2-H-1 networks with sigmoid, tanh
 //      and ReLU hidden layers. Every network ends in one sigmoid neuron and is trained with
-//      binary cross-entropy, so the hidden activation is the only difference. Each is then
-//      evaluated on a grid over [-0.5, 1.5]², for the book's decision-boundary plots.
+//      binary cross-entropy, so the hidden activation is the only difference. A point counts
+//      as classified only if the output is on its target's side of ½ by at least 0.1. Each
+//      network is then evaluated on a grid over [-0.5, 1.5]², for the book's
+//      decision-boundary plots.
 
 #include <algorithm>
 #include <cmath>
@@ -96,12 +98,30 @@ Matrix output_of(const Affine& map, const Matrix& X) {
 }
 //! [collapse]
 
-// Fraction of rows whose output, thresholded at 0.5, equals the target.
+// A point counts as classified only if the output is on its target's side of ½ by at least
+// this much: at most 0.4 for class 0, at least 0.6 for class 1. An output of 0.4999 is not a
+// decision, whichever side of ½ the rounding puts it on.
+constexpr double decision_margin = 0.1;
+
+// How far row i's output is on its target's side of ½: positive if right, negative if wrong.
+double signed_margin(const Matrix& Y, const Matrix& T, std::size_t i) {
+    return T(i, 0) > 0.5 ? Y(i, 0) - 0.5 : 0.5 - Y(i, 0);
+}
+
+// Fraction of rows classified: on the target's side of ½ by at least decision_margin.
 double accuracy(const Matrix& Y, const Matrix& T) {
     std::size_t right = 0;
     for (std::size_t i = 0; i < Y.size1(); ++i)
-        right += (Y(i, 0) > 0.5) == (T(i, 0) > 0.5);
+        right += signed_margin(Y, T, i) >= decision_margin;
     return double(right) / double(Y.size1());
+}
+
+// The smallest signed margin over the rows: positive if every row is on its target's side.
+double smallest_margin(const Matrix& Y, const Matrix& T) {
+    double smallest = signed_margin(Y, T, 0);
+    for (std::size_t i = 1; i < Y.size1(); ++i)
+        smallest = std::min(smallest, signed_margin(Y, T, i));
+    return smallest;
 }
 
 // One trained network and what the chapter reports about it.
@@ -111,8 +131,9 @@ struct Trained {
     Sequential network;
     std::vector<double> loss;  // before each step, then after the last
     Matrix outputs;            // on the four XOR points
-    double accuracy = 0;
-    Matrix grid;  // grid(i, j): the output at (x_i, y_j)
+    double accuracy = 0;       // fraction classified by decision_margin
+    double margin = 0;         // the smallest signed margin over the four points
+    Matrix grid;               // grid(i, j): the output at (x_i, y_j)
 };
 
 // The output at every point of an n x n grid over [lo, hi]²: one forward pass of n² rows.
@@ -133,15 +154,17 @@ Matrix evaluate_grid(Sequential& network, const std::vector<double>& coordinates
 }
 
 // A coarse picture of a decision map: one character per grid point, every \p stride-th,
-// '#' where the output is above 0.5, '.' below, '~' within 0.001 of it (undecided); y grows
-// upwards as in the plots.
+// '#' where the output is above 0.5, '.' below, '~' within decision_margin of it (undecided);
+// y grows upwards as in the plots.
 std::vector<std::string> ascii_map(const Matrix& grid, std::size_t stride) {
     std::vector<std::string> lines;
     for (std::size_t j = grid.size2(); j-- > 0;) {
         if (j % stride != 0) continue;
         std::string line;
         for (std::size_t i = 0; i < grid.size1(); i += stride)
-            line += std::abs(grid(i, j) - 0.5) < 1e-3 ? "~ " : grid(i, j) > 0.5 ? "# " : ". ";
+            line += std::abs(grid(i, j) - 0.5) < decision_margin ? "~ "
+                    : grid(i, j) > 0.5                           ? "# "
+                                                                 : ". ";
         lines.push_back(line);
     }
     return lines;
@@ -199,6 +222,7 @@ nlohmann::json chapter_json(const Options& o, const Findings& f) {
                             {"final_loss", t.loss.back()},
                             {"outputs", json_column(t.outputs)},
                             {"accuracy", t.accuracy},
+                            {"margin", t.margin},
                             {"layers", layers},
                             {"grid", json_matrix(t.grid)}});
     }
@@ -220,6 +244,7 @@ nlohmann::json chapter_json(const Options& o, const Findings& f) {
                             {"relative_difference", largest_difference / largest_output}}},
                           {"X", json_matrix(X)},
                           {"t", json_column(T)},
+                          {"decision_margin", decision_margin},
                           {"networks", networks},
                           {"linear_W", json_matrix(linear_map.W)},
                           {"linear_b", json_vector(linear_map.b)},
@@ -259,10 +284,13 @@ void print_chapter(const Options& o, const Findings& f) {
     report.section(
         fmt::format("XOR: {} full-batch steps, α = {}, seed {}", steps, learning_rate, seed));
     report.text("Every network ends in one sigmoid neuron, trained with binary cross-entropy;");
-    report.text("weights start from N(0, 1/in), biases from 0.");
+    report.text("weights start from N(0, 1/in), biases from 0. A point counts as classified");
+    report.text(fmt::format("if the output is on its target's side of 0.5 by at least {}; margin:",
+                            decision_margin));
+    report.text("the smallest such distance over the four points (negative: one is wrong).");
     report.text("");
-    report.text(fmt::format("{:<10}{:<10}{:>10}{:>10}   outputs at (0,0) (0,1) (1,0) (1,1)",
-                            "network", "sizes", "loss", "accuracy"));
+    report.text(fmt::format("{:<10}{:<10}{:>10}{:>10}{:>9}   outputs at (0,0) (0,1) (1,0) (1,1)",
+                            "network", "sizes", "loss", "accuracy", "margin"));
     for (const Trained& t : trained) {
         std::string sizes;
         for (std::size_t n : t.sizes)
@@ -270,8 +298,8 @@ void print_chapter(const Options& o, const Findings& f) {
         std::string outputs;
         for (std::size_t i = 0; i < 4; ++i)
             outputs += fmt::format("{:>9.4f}", t.outputs(i, 0));
-        report.text(fmt::format("{:<10}{:<10}{:>10.6f}{:>10.2f}   {}", t.name, sizes, t.loss.back(),
-                                t.accuracy, outputs));
+        report.text(fmt::format("{:<10}{:<10}{:>10.6f}{:>10.2f}{:>9.4f}   {}", t.name, sizes,
+                                t.loss.back(), t.accuracy, t.margin, outputs));
     }
     report.text("");
     report.text(fmt::format("No linear model classifies more than {} of the four points;",
@@ -291,7 +319,8 @@ void print_chapter(const Options& o, const Findings& f) {
     maps.reserve(trained.size());
     for (const Trained& t : trained)
         maps.push_back(ascii_map(t.grid, stride));
-    report.text("'#': output above 0.5, '.': below, '~': within 0.001 of 0.5");
+    report.text(
+        fmt::format("'#': output above 0.5, '.': below, '~': within {} of 0.5", decision_margin));
     report.text("");
     std::string header;
     for (const Trained& t : trained)
@@ -385,9 +414,10 @@ int main(int argc, char** argv) {
             const Matrix Y = network.forward(X);
             loss.push_back(binary_cross_entropy(Y, T));
             //! [train]
-            const double acc = accuracy(Y, T);
+            const double acc = accuracy(Y, T), margin = smallest_margin(Y, T);
             Matrix grid = evaluate_grid(network, coordinates);
-            trained.push_back({name, sizes, std::move(network), std::move(loss), Y, acc, grid});
+            trained.push_back(
+                {name, sizes, std::move(network), std::move(loss), Y, acc, margin, grid});
         }
         // The trained linear network, multiplied out: its output is σ(x W + b).
         const Affine linear_map = collapse(trained.front().network);

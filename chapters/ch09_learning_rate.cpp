@@ -106,6 +106,11 @@ struct Analysis {
     double oscillation_rate, divergence_rate, fastest_rate;
     Matrix w_star;  // (2, 1)
     double J_star;
+    // The same data standardised: each feature centred and scaled to unit variance over the
+    // batch. Its H is the features' correlation matrix [[1, r], [r, 1]].
+    Vector feature_means, feature_sds;  // (2)
+    Matrix H_standardised;              // (2, 2)
+    double correlation, condition_number_standardised;
 
     // The error along each eigenvector is multiplied by 1 − αλ per step, so J − J* falls at
     // least by the square of the larger factor.
@@ -142,6 +147,25 @@ Analysis analyse(const Matrix& X, const Matrix& t) {
     a.w_star(0, 0) = (H(1, 1) * g(0, 0) - H(0, 1) * g(1, 0)) / det;
     a.w_star(1, 0) = (H(0, 0) * g(1, 0) - H(1, 0) * g(0, 0)) / det;
     a.J_star = mse(matmul(X, a.w_star), t);
+
+    // Standardised: x_ij ← (x_ij − mean_j) / sd_j. The correlation coefficient r of the two
+    // features does not change (it is defined on centred, scaled features), only H does.
+    Matrix Xs = X;
+    a.feature_means = column_sums(X) / B;
+    a.feature_sds = Vector(2, 0.0);
+    for (std::size_t i = 0; i < X.size1(); ++i)
+        for (std::size_t j = 0; j < 2; ++j) {
+            Xs(i, j) -= a.feature_means(j);
+            a.feature_sds(j) += Xs(i, j) * Xs(i, j) / B;
+        }
+    for (std::size_t j = 0; j < 2; ++j) {
+        a.feature_sds(j) = std::sqrt(a.feature_sds(j));
+        column(Xs, j) /= a.feature_sds(j);
+    }
+    a.H_standardised = matmul_At_B(Xs, Xs) / B;  // (2, 2), ones on the diagonal
+    a.correlation = a.H_standardised(0, 1);
+    const Eigen2 standardised = eigen_symmetric_2x2(a.H_standardised);
+    a.condition_number_standardised = standardised.lambda_max / standardised.lambda_min;
     return a;
 }
 
@@ -166,6 +190,7 @@ nlohmann::json sweep_json(const Matrix& X, const Matrix& t, const Analysis& a, s
              {"factor_min", Analysis::factor(run.rate, a.lambda_min)},
              {"contraction", a.contraction(run.rate)},
              {"time_constant_flat", 1 / (run.rate * a.lambda_min)},
+             {"time_constant_flat_steps", std::llround(1 / (run.rate * a.lambda_min))},
              {"steps_bound", bound ? nlohmann::json(*bound) : nullptr},
              {"tolerance", tolerance},
              {"initial_loss", run.loss.front()},
@@ -198,6 +223,11 @@ nlohmann::json sweep_json(const Matrix& X, const Matrix& t, const Analysis& a, s
                           {"fastest_contraction", a.contraction(a.fastest_rate)},
                           {"w_star", json_vector(Matrix(trans(a.w_star)))},
                           {"J_star", a.J_star},
+                          {"feature_means", json_vector(a.feature_means)},
+                          {"feature_sds", json_vector(a.feature_sds)},
+                          {"correlation", a.correlation},
+                          {"H_standardised", json_matrix(a.H_standardised)},
+                          {"condition_number_standardised", a.condition_number_standardised},
                           {"tolerance", tolerance},
                           {"divergence_factor", divergence},
                           {"runs", runs_json}};
@@ -220,6 +250,12 @@ void print_sweep(const Matrix& X, const Matrix& t, const Analysis& a, std::size_
     report.value("top eigenvector v", a.eigen.v_max);
     report.value("w* (minimum)", Matrix(trans(a.w_star)));
     report.value_scientific("J* = J(w*)", a.J_star);
+    report.section("The same features standardised (centred, unit variance)");
+    report.value("means of x1, x2", a.feature_means);
+    report.value("standard deviations", a.feature_sds);
+    report.value("H, standardised", a.H_standardised);
+    report.value("correlation r", a.correlation);
+    report.value("λ_max / λ_min then", a.condition_number_standardised);
     report.section("Critical learning rates");
     report.value("1/λ_max (oscillation)", a.oscillation_rate);
     report.value("2/λ_max (divergence)", a.divergence_rate);

@@ -3,12 +3,15 @@
 // Chapter 8 (why activation functions): the stack of linear layers and its multiplied-out
 // single layer are recomputed here in long double from the weights the program prints; a
 // linear network never classifies more than 3 of the 4 XOR points nor beats the loss ln 2,
-// and the sigmoid, tanh and ReLU networks classify all four, from several seeds.
+// and the sigmoid, tanh and ReLU networks classify all four, from several seeds, where a point
+// counts only if its output clears ½ by the stated margin of 0.1; the book's examples of dead
+// ReLU units and of two hidden units too few to learn XOR are recomputed from the weights.
 //
 // Chapter 9 (why a learning rate): the Hessian, its eigenvalues (by power iteration, not the
 // program's closed form), the minimum and the critical rates are recomputed from the dataset
 // the program prints; the loss curves are reproduced by a long-double gradient descent; rates
-// chosen here, from those eigenvalues, diverge, crawl or converge as theory says.
+// chosen here, from those eigenvalues, diverge, crawl or converge as theory says; standardising
+// the features keeps their correlation and gives κ = (1 + r)/(1 − r).
 #define BOOST_TEST_MODULE experiments
 #include <algorithm>
 #include <cmath>
@@ -155,8 +158,15 @@ BOOST_DATA_TEST_CASE(only_the_nonlinear_networks_learn_xor, data::make({1, 2, 3,
     const std::vector<double> t = j.at("t");
     BOOST_TEST_REQUIRE(t.size() == 4u);
 
+    // The book states the margin a point must clear to count as classified: 0.1 either side of ½.
+    BOOST_TEST_REQUIRE(j.at("decision_margin").get<double>() == 0.1);
+
     const json& linear = named(networks, "linear");
     BOOST_TEST(linear.at("accuracy").get<double>() <= 0.75);
+    // Trained, it says ½ everywhere, to within rounding: no point is classified.
+    for (std::size_t i = 0; i < 4; ++i)
+        BOOST_TEST(std::abs(linear.at("outputs")[i].get<double>() - 0.5) < 1e-9);
+    BOOST_TEST(linear.at("accuracy").get<double>() == 0.0);
     // No linear model beats the output ½ everywhere: cross-entropy ln 2.
     BOOST_TEST(linear.at("final_loss").get<double>() >= std::log(2.0) - 1e-12);
     // The trained linear network is σ(x W + b) with the W and b it reports.
@@ -174,21 +184,92 @@ BOOST_DATA_TEST_CASE(only_the_nonlinear_networks_learn_xor, data::make({1, 2, 3,
             BOOST_TEST(std::abs(network.at("outputs")[i].get<double>() - t[i]) < 0.25,
                        name << ", seed " << seed << ", point " << i);
         BOOST_TEST(network.at("final_loss").get<double>() < 0.1, name << ", seed " << seed);
+        BOOST_TEST(network.at("margin").get<double>() > 0.25, name << ", seed " << seed);
     }
-    // Accuracy as the program counts it, recounted from the outputs.
+    // Accuracy and margin as the program counts them, recounted from the outputs: a point is
+    // classified when its output is on its target's side of ½ by at least 0.1.
     for (const json& network : networks) {
         int right = 0;
-        for (std::size_t i = 0; i < 4; ++i)
-            right += (network.at("outputs")[i].get<double>() > 0.5) == (t[i] > 0.5);
+        double margin = 1;
+        for (std::size_t i = 0; i < 4; ++i) {
+            const double y = network.at("outputs")[i].get<double>();
+            const double on_its_side = t[i] > 0.5 ? y - 0.5 : 0.5 - y;
+            right += on_its_side >= 0.1;
+            margin = std::min(margin, on_its_side);
+        }
         BOOST_TEST(network.at("accuracy").get<double>() == right / 4.0);
+        BOOST_TEST(network.at("margin").get<double>() == margin);
     }
 }
 
-// The book's example of dead ReLU units: with 8 hidden neurons and seed 13 the ReLU network
-// is stuck at 3 of the 4 points.
+// The book's example of dead ReLU units: with 8 hidden neurons and seed 13 no hidden unit of
+// the trained ReLU network is active at (0, 0) or at (1, 0), recomputed here from the weights
+// it prints, so the output at both is σ(b) of the output neuron alone, within 0.001 of ½: the
+// network classifies only the other two points. Counting by the threshold alone would give
+// it (0, 0), whose output is a hair below ½; the margin does not.
 BOOST_AUTO_TEST_CASE(the_books_dead_relu_example) {
     const json j = run_json(BACKPROP_CH08_ACTIVATIONS, {"--hidden", "8", "--seed", "13"});
-    BOOST_TEST(named(j.at("networks"), "relu").at("accuracy").get<double>() == 0.75);
+    const json& relu = named(j.at("networks"), "relu");
+    const Mat XOR = matrix(j.at("X"));
+    const json& layers = relu.at("layers");
+    BOOST_TEST_REQUIRE(layers.size() == 2u);
+    const Mat Z = add_row(multiply(XOR, matrix(layers[0].at("W"))), row(layers[0].at("b")));
+    const real b = layers[1].at("b")[0].get<double>();
+    const real silent = 1 / (1 + std::exp(-b));  // the output with every hidden unit at 0
+    BOOST_TEST(std::abs(silent - 0.5L) < 1e-3L);
+    for (const std::size_t i : {0u, 2u}) {
+        for (const real z : Z[i])
+            BOOST_TEST(z <= 0, "a hidden unit is active at point " << i);
+        BOOST_TEST(std::abs(relu.at("outputs")[i].get<double>() - silent) < 1e-12L);
+    }
+    BOOST_TEST(relu.at("outputs")[0].get<double>() < 0.5);  // right side of ½ for t = 0, barely
+    BOOST_TEST(relu.at("accuracy").get<double>() == 0.5);
+    BOOST_TEST(relu.at("margin").get<double>() < 0);  // (1, 0) is on the wrong side
+}
+
+// The book's exercise with two hidden units (seed 3): two units can represent XOR, yet none of
+// the three networks learns it. In the ReLU network one unit is dead on all four points,
+// recomputed here from the weights the program prints; the sigmoid and tanh networks say ½ at
+// (0, 1) and (1, 1), where their hidden units take nearly the same values, and their loss is
+// near ½ ln 2.
+BOOST_AUTO_TEST_CASE(the_books_two_unit_exercise) {
+    const json j = run_json(BACKPROP_CH08_ACTIVATIONS, {"--hidden", "2", "--seed", "3"});
+    const Mat XOR = matrix(j.at("X"));
+    const auto hidden_sums = [&](const json& network) {
+        const json& layer = network.at("layers")[0];
+        return add_row(multiply(XOR, matrix(layer.at("W"))), row(layer.at("b")));
+    };
+
+    const json& relu = named(j.at("networks"), "relu");
+    const Mat Z = hidden_sums(relu);
+    int dead = 0;
+    for (std::size_t unit = 0; unit < 2; ++unit) {
+        bool active = false;
+        for (std::size_t i = 0; i < 4; ++i)
+            active = active || Z[i][unit] > 0;
+        dead += !active;
+    }
+    BOOST_TEST(dead == 1);
+    BOOST_TEST(relu.at("accuracy").get<double>() == 0.75);
+    BOOST_TEST(relu.at("margin").get<double>() < 0);
+
+    for (const char* name : {"sigmoid", "tanh"}) {
+        const json& network = named(j.at("networks"), name);
+        BOOST_TEST(network.at("accuracy").get<double>() == 0.5, name);
+        BOOST_TEST(network.at("margin").get<double>() < 0, name);
+        for (std::size_t i : {1u, 3u})
+            BOOST_TEST(std::abs(network.at("outputs")[i].get<double>() - 0.5) < 0.01, name);
+        // The hidden units' weighted sums at (0, 1) and (1, 1): deep in saturation, where the
+        // activations of the two points agree to within 0.01.
+        const Mat H = hidden_sums(network);
+        const auto f = [&](real z) {
+            return std::string(name) == "tanh" ? std::tanh(z) : 1 / (1 + std::exp(-z));
+        };
+        for (std::size_t unit = 0; unit < 2; ++unit)
+            BOOST_TEST(std::abs(f(H[1][unit]) - f(H[3][unit])) < 0.01L, name << " unit " << unit);
+        BOOST_TEST(std::abs(network.at("final_loss").get<double>() - std::log(2.0) / 2) < 0.02,
+                   name);
+    }
 }
 
 // The decision maps: an n x n grid over [-0.5, 1.5]², which at the XOR points holds the
@@ -328,6 +409,42 @@ BOOST_AUTO_TEST_CASE(eigenvalues_and_critical_rates) {
         BOOST_TEST(std::abs(q.H[a][0] * v[0] + q.H[a][1] * v[1] - q.lambda_max * v[a]) < 1e-12L);
 }
 
+// Standardising the features (centring each, scaling it to unit variance) leaves their
+// correlation coefficient r as it was and turns H into [[1, r], [r, 1]], with eigenvalues
+// 1 ± r: κ = (1 + r)/(1 − r). Here r is computed from the data in its textbook form,
+// cov / (sd sd), and κ from that formula, not from the program's eigenvalue routine.
+BOOST_AUTO_TEST_CASE(standardising_keeps_the_correlation) {
+    const json j = run_json(BACKPROP_CH09_LEARNING_RATE, {"--steps", "1"});
+    const Quadratic q(j);
+    const real B = real(q.X.size());
+    real mean[2] = {0, 0};
+    for (const auto& x : q.X)
+        for (int a = 0; a < 2; ++a)
+            mean[a] += x[a] / B;
+    real cov[2][2] = {};
+    for (const auto& x : q.X)
+        for (int a = 0; a < 2; ++a)
+            for (int b = 0; b < 2; ++b)
+                cov[a][b] += (x[a] - mean[a]) * (x[b] - mean[b]) / B;
+    const real sd[2] = {std::sqrt(cov[0][0]), std::sqrt(cov[1][1])};
+    const real r = cov[0][1] / (sd[0] * sd[1]);
+    for (int a = 0; a < 2; ++a) {
+        BOOST_TEST(close(j.at("feature_means")[a].get<double>(), mean[a], 1e-10L));
+        BOOST_TEST(close(j.at("feature_sds")[a].get<double>(), sd[a], 1e-12L));
+        BOOST_TEST(std::abs(j.at("H_standardised")[a][a].get<double>() - 1) < 1e-12);
+        BOOST_TEST(close(j.at("H_standardised")[a][1 - a].get<double>(), r, 1e-12L));
+    }
+    BOOST_TEST(close(j.at("correlation").get<double>(), r, 1e-12L));
+    BOOST_TEST(
+        close(j.at("condition_number_standardised").get<double>(), (1 + r) / (1 - r), 1e-10L));
+    // The chapter's point: this data is already close to centred and unit-scaled, so
+    // standardising leaves κ nearly where it was (within 5 %); the correlation is what is
+    // left, and only whitening removes it.
+    BOOST_TEST(r > 0.85L);
+    BOOST_TEST(close(j.at("condition_number_standardised").get<double>(),
+                     q.lambda_max / q.lambda_min, 0.05L));
+}
+
 // Each run's loss and weights at every step equal a gradient descent written out here in long
 // double, w ← w − α Xᵀ(Xw − t)/B from w = 0.
 BOOST_AUTO_TEST_CASE(loss_curves_match_an_independent_descent) {
@@ -368,6 +485,9 @@ BOOST_AUTO_TEST_CASE(the_default_sweep_behaves_as_theory_says) {
         const std::string name = run.at("name");
         BOOST_TEST(run.at("diverged").get<bool>() == (alpha > 2 / q.lambda_max), name);
         BOOST_TEST(run.at("oscillated").get<bool>() == (alpha > 1 / q.lambda_max), name);
+        BOOST_TEST(run.at("time_constant_flat_steps").get<long long>() ==
+                       std::llround(double(1 / (alpha * q.lambda_min))),
+                   name);
         if (run.at("converged").get<bool>()) {
             const std::size_t taken = run.at("steps_to_tolerance");
             BOOST_TEST(taken <= run.at("steps_bound").get<std::size_t>(), name);
