@@ -4,8 +4,13 @@
 #define BOOST_TEST_MODULE chapters
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
 #include <string>
 #include <string_view>
+#include <unistd.h>
 #include <vector>
 
 #include <boost/test/data/monomorphic.hpp>
@@ -282,6 +287,7 @@ BOOST_AUTO_TEST_CASE(ch03_loss_json) {
 BOOST_AUTO_TEST_CASE(ch04_gradients_json) {
     const json j = run_json(BACKPROP_CH04_GRADIENTS);
     check_vector(j, "delta2", &expected.delta2, 1);
+    check_vector(j, "dJ_da1", expected.dJ_da1, 3);
     check_vector(j, "delta1", expected.delta1, 3);
     check_matrix(j, "dJ_dW1", expected.dJ_dW1, 2);
     check_column(j, "dJ_dW2", expected.dJ_dW2, 3);
@@ -298,6 +304,83 @@ BOOST_AUTO_TEST_CASE(ch04_gradients_json) {
     // Central differences with h = 1e-5 agree with backprop to ~1e-10 (see gradient_check.hpp).
     BOOST_TEST(j["gradient_check"]["entries"].size() == 9u);
     BOOST_TEST(j["gradient_check"]["max_relative_error"].get<double>() < 1e-7);
+}
+
+// One weight all the way back: ∂J/∂W1[0][0] as the product of the local derivatives along its
+// path W1[0][0] -> z1[0] -> a1[0] -> z2 -> y -> J, each factor pinned to the oracle, and the
+// product equal to the entry of ∂J/∂W1 = xᵀ δ1.
+BOOST_AUTO_TEST_CASE(ch04_gradients_chain_of_one_weight) {
+    const json j = run_json(BACKPROP_CH04_GRADIENTS);
+    BOOST_TEST_REQUIRE(j.contains("chain"));
+    const json& chain = j["chain"];
+    BOOST_TEST(chain["weight"].get<std::string>() == "W1[0][0]");
+    check("∂J/∂y = y − t", chain["dJ_dy"].get<double>(), expected.y - expected.t);
+    check("∂y/∂z2 = σ'(z2)", chain["dy_dz2"].get<double>(),
+          oracle::sigmoid(expected.z2) * (1 - oracle::sigmoid(expected.z2)));
+    check("∂z2/∂a1[0] = W2[0][0]", chain["dz2_da1_0"].get<double>(), expected.W2[0]);
+    check("∂a1[0]/∂z1[0] = σ'(z1[0])", chain["da1_0_dz1_0"].get<double>(),
+          oracle::sigmoid(expected.z1[0]) * (1 - oracle::sigmoid(expected.z1[0])));
+    check("∂z1[0]/∂W1[0][0] = x[0]", chain["dz1_0_dW1_0_0"].get<double>(), expected.x[0]);
+    const oracle::real product = expected.dJ_dy * expected.sigma_prime_z2 * expected.W2[0] *
+                                 expected.sigma_prime_z1[0] * expected.x[0];
+    check("product", chain["product"].get<double>(), product);
+    // The chain rule along one path is the four equations' entry (0, 0): in the oracle, and in
+    // the program, where both are the same products in the same order.
+    check("oracle's product against its ∂J/∂W1[0][0]", double(product), expected.dJ_dW1[0][0]);
+    BOOST_TEST(chain["product"].get<double>() == j["dJ_dW1"][0][0].get<double>(),
+               boost::test_tools::tolerance(1e-15));
+}
+
+// --dot draws the backward pass: a Graphviz graph with every δ and every weight gradient on
+// it, each written to five significant digits as the book prints numbers.
+BOOST_AUTO_TEST_CASE(ch04_gradients_draws_the_backward_pass) {
+    namespace fs = std::filesystem;
+    const fs::path dot =
+        fs::temp_directory_path() / ("backprop-ch04-" + std::to_string(::getpid()) + ".dot");
+    const ProgramResult result =
+        run_program(BACKPROP_CH04_GRADIENTS, {"--json", "--dot", dot.string()});
+    std::ifstream in(dot);
+    std::ostringstream text;
+    text << in.rdbuf();
+    fs::remove(dot);
+    BOOST_TEST_REQUIRE(result.exit_status == 0, result.err);
+    BOOST_TEST(nlohmann::json::accept(result.out), "--dot must leave stdout to --json");
+    const std::string graph = text.str();
+    BOOST_TEST(graph.find("digraph backward {") != std::string::npos, graph);
+    const auto shows = [&](const std::string& what, oracle::real value) {
+        std::ostringstream cell;
+        cell << std::setprecision(5) << static_cast<double>(value) << "</TD>";
+        BOOST_TEST(graph.find(cell.str()) != std::string::npos, what << " missing: " << cell.str());
+    };
+    shows("∂J/∂y", expected.dJ_dy);
+    shows("δ2", expected.delta2);
+    for (std::size_t k = 0; k < 3; ++k) {
+        shows("∂J/∂a1[" + std::to_string(k) + "]", expected.dJ_da1[k]);
+        shows("δ1[" + std::to_string(k) + "]", expected.delta1[k]);
+        shows("∂J/∂W2[" + std::to_string(k) + "]", expected.dJ_dW2[k]);
+        for (std::size_t i = 0; i < 2; ++i)
+            shows("∂J/∂W1[" + std::to_string(i) + "][" + std::to_string(k) + "]",
+                  expected.dJ_dW1[i][k]);
+    }
+}
+
+// A destination --dot cannot write is refused before the run, like every output option, and a
+// failed write is an error.
+BOOST_AUTO_TEST_CASE(ch04_gradients_refuses_an_unwritable_dot_file) {
+    for (const std::string destination : {"no-such-folder/backward.dot", "/tmp/", ""}) {
+        BOOST_TEST_CONTEXT("--dot '" << destination << "'") {
+            const ProgramResult result =
+                run_program(BACKPROP_CH04_GRADIENTS, {"--dot", destination});
+            BOOST_TEST(result.exit_status == 2);
+            BOOST_TEST(result.out.empty(), "stdout must stay clean: " << result.out);
+            const std::string first_line = result.err.substr(0, result.err.find('\n'));
+            BOOST_TEST(first_line.find("--dot") != std::string::npos, result.err);
+        }
+    }
+    // A write that fails at the end is reported too, never a silent success.
+    const ProgramResult full = run_program(BACKPROP_CH04_GRADIENTS, {"--dot", "/dev/full"});
+    BOOST_TEST(full.exit_status == 1, full.err);
+    BOOST_TEST(full.err.find("No space left on device") != std::string::npos, full.err);
 }
 
 // Chapter 6 times the implementations; their numbers must be the same computation's.
@@ -335,4 +418,22 @@ BOOST_AUTO_TEST_CASE(ch06_vectorize_json) {
             BOOST_TEST(implementation["gflops"].get<double>() > 0.0);
         }
     }
+    // The targets are judged on the fastest implementation, from the table's own numbers.
+    const json& targets = j["targets"];
+    const json* fastest = &list[0];
+    for (const json& implementation : list)
+        if (implementation["seconds"].get<double>() < (*fastest)["seconds"].get<double>())
+            fastest = &implementation;
+    BOOST_TEST(targets["fastest"] == (*fastest)["name"]);
+    const double best_speedup = (*fastest)["speedup"].get<double>();
+    const double best_percent = (*fastest)["percent_of_peak"].get<double>();
+    BOOST_TEST(targets["speedup"]["best_speedup"].get<double>() == best_speedup,
+               boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(targets["speedup"]["verdict"] == (best_speedup >= 20 ? "met" : "not met"));
+    BOOST_TEST(targets["speedup"]["needs_percent_of_peak"].get<double>() ==
+                   20 * list[0]["percent_of_peak"].get<double>(),
+               boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(targets["percent_of_peak"]["best_percent_of_peak"].get<double>() == best_percent,
+               boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(targets["percent_of_peak"]["verdict"] == (best_percent >= 40 ? "met" : "not met"));
 }

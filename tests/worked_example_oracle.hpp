@@ -30,7 +30,8 @@ struct WorkedExample {
     real z1[3], a1[3], z2, y;
     // Loss.
     real J, dJ_dy;
-    // Backward.
+    // Backward: the local derivatives σ'(z) = a (1 − a), ∂J/∂a1 = δ2 W2ᵀ, the δs, the gradients.
+    real sigma_prime_z2, sigma_prime_z1[3], dJ_da1[3];
     real delta2, delta1[3], dJ_dW1[2][3], dJ_dW2[3];
     // Update.
     real W1_new[2][3], W2_new[3];
@@ -64,9 +65,12 @@ struct WorkedExample {
         J = 0.5L * (y - t) * (y - t);
         dJ_dy = y - t;
 
-        delta2 = (y - t) * y * (1 - y);  // σ'(z2) = y (1 − y)
+        sigma_prime_z2 = y * (1 - y);  // σ'(z2) = y (1 − y)
+        delta2 = dJ_dy * sigma_prime_z2;
         for (int j = 0; j < 3; ++j) {
-            delta1[j] = W2[j] * delta2 * a1[j] * (1 - a1[j]);
+            sigma_prime_z1[j] = a1[j] * (1 - a1[j]);
+            dJ_da1[j] = delta2 * W2[j];
+            delta1[j] = dJ_da1[j] * sigma_prime_z1[j];
             dJ_dW2[j] = a1[j] * delta2;
             W2_new[j] = W2[j] - alpha * dJ_dW2[j];
         }
