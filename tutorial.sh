@@ -25,7 +25,7 @@ packages=(
     zlib1g-dev libstb-dev            # gzip'd data and model checksums; PNG images
     dataset-fashion-mnist            # chapter 7's data
     doxygen graphviz gnuplot-nox     # the book: pages, computation graph, plots
-    libjs-mathjax doxygen-awesome-css  # the book: offline math, theme
+    libjs-mathjax doxygen-awesome-css libjs-lunr libxml2-dev  # the book: math, theme, search
     chromium                         # the book's browser test
     clang-14 libclang-rt-14-dev      # libFuzzer (the fuzz preset)
     clang-tidy cppcheck clang-format # static analysis, and the one code style

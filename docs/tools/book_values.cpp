@@ -14,9 +14,9 @@
 //   book_values columns OUT FILE.json POINTER ...
 //       Writes whitespace-separated columns for gnuplot, one per JSON pointer to an array
 //       (all of one length; a pointer to a single value gives a one-row column, e.g.
-//       chapter 6's /peak_gflops). A pointer with a '*' step, such as /benchmarks/*/name, takes that
-//       field of every element of the array before it; '#' is the 1-based row number.
-//       Strings are written in double quotes.
+//       chapter 6's /peak_gflops). A pointer with a '*' step, such as /benchmarks/*/name, takes
+//       that field of every element of the array before it; '#' is the 1-based row number. Strings
+//       are written in double quotes.
 #include <cmath>
 #include <cstdio>
 #include <fstream>
