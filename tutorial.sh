@@ -21,9 +21,9 @@ packages=(
     nlohmann-json3-dev               # JSON output
     libcli11-dev                     # command lines
     libbenchmark-dev                 # Google Benchmark (bench/)
-    libopenblas-dev libeigen3-dev pkgconf  # the GEMM engines of chapter 6
+    libopenblas-dev libeigen3-dev pkgconf  # the GEMM engines of chapter 8
     zlib1g-dev libstb-dev            # gzip'd data and model checksums; PNG images
-    dataset-fashion-mnist            # chapter 7's data
+    dataset-fashion-mnist            # chapter 9's data
     doxygen graphviz gnuplot-nox     # the book: pages, computation graph, plots
     libjs-mathjax doxygen-awesome-css libjs-lunr libxml2-dev  # the book: math, theme, search
     chromium                         # the book's browser test
@@ -48,9 +48,11 @@ install_missing() {
 }
 
 run_chapters() {
-    # Every chapter program the build made, in chapter order, then the errata table.
-    local program
-    for program in build/release/chapters/ch[0-9][0-9]_* build/release/chapters/errata; do
+    # Every chapter program, in chapter order (one per source file, so that a program left in
+    # an older build folder under an older name is not run), then the errata table.
+    local source program
+    for source in chapters/ch[0-9][0-9]_*.cpp chapters/errata.cpp; do
+        program=build/release/chapters/$(basename "$source" .cpp)
         printf '\n\033[1m$ %s\033[0m\n\n' "$program"
         "$program"
     done

@@ -64,7 +64,7 @@ void run(benchmark::State& state, const std::string& engine, const std::vector<s
                 network.backward(problem.dJ_dZ);
                 benchmark::DoNotOptimize(network.layer<Linear>(0).dJ_dW.data().data());
                 break;
-            case Phase::step: {  // as chapter 6 takes it: the SGD step inside backward
+            case Phase::step: {  // as chapter 8 takes it: the SGD step inside backward
                 const Matrix& Z = network.forward(problem.X);
                 benchmark::DoNotOptimize(softmax_cross_entropy(Z, problem.T));
                 softmax_cross_entropy_gradient(Z, problem.T, problem.dJ_dZ);

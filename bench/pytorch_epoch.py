@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The reference for chapter 6's epoch: the same network and step in PyTorch, on the CPU.
+"""The reference for chapter 8's epoch: the same network and step in PyTorch, on the CPU.
 
 784-128-10, sigmoid hidden layer, softmax with cross-entropy, plain SGD, float64, batch 64,
 one thread, one 60 000-sample epoch on random data (speed does not depend on the data).

@@ -1,5 +1,5 @@
 # Copies the lines of INPUT that match REGEX to OUTPUT, for a page that shows part of a program's
-# output (\verbinclude of the result): chapter 7's key to its misclassified images.
+# output (\verbinclude of the result): chapter 9's key to its misclassified images.
 #   cmake -DINPUT=file -DOUTPUT=file -DREGEX=regex -P extract_lines.cmake
 file(STRINGS "${INPUT}" lines REGEX "${REGEX}")
 if(NOT lines)

@@ -37,16 +37,16 @@ boost::test_tools::assertion_result address_space_limits(boost::unit_test::test_
     return can;
 }
 
-// The programs that run in a moment with their defaults and need no data. Chapter 7 trains
+// The programs that run in a moment with their defaults and need no data. Chapter 9 trains
 // on Fashion-MNIST for half a minute by default and chapter 10 reads it too; they have tests
 // of their own (test_fashion, test_fashion_real, test_vanishing).
 const std::vector<std::string> quick_programs{
     BACKPROP_CH01_NEURON,      BACKPROP_CH02_FORWARD,       BACKPROP_CH03_LOSS,
-    BACKPROP_CH04_GRADIENTS,   BACKPROP_CH05_TRAINING,      BACKPROP_CH06_VECTORIZE,
-    BACKPROP_CH08_ACTIVATIONS, BACKPROP_CH09_LEARNING_RATE, BACKPROP_ERRATA};
+    BACKPROP_CH04_GRADIENTS,   BACKPROP_CH05_TRAINING,      BACKPROP_CH08_VECTORIZE,
+    BACKPROP_CH06_ACTIVATIONS, BACKPROP_CH07_LEARNING_RATE, BACKPROP_ERRATA};
 const std::vector<std::string> all_programs = [] {
     std::vector<std::string> all = quick_programs;
-    all.push_back(BACKPROP_CH07_FASHION_MNIST);
+    all.push_back(BACKPROP_CH09_FASHION_MNIST);
     all.push_back(BACKPROP_CH10_VANISHING_GRADIENTS);
     return all;
 }();
@@ -138,52 +138,52 @@ BOOST_DATA_TEST_CASE(
         {BACKPROP_CH05_TRAINING, {"--seed", "-1"}, "--seed"},
         {BACKPROP_CH05_TRAINING, {"--print-every", "0"}, "--print-every"},
         {BACKPROP_CH01_NEURON, {"--points", "1,two"}, "--points"},
-        {BACKPROP_CH06_VECTORIZE, {"--samples", "0"}, "--samples"},
-        {BACKPROP_CH06_VECTORIZE, {"--batch", "many"}, "--batch"},
-        {BACKPROP_CH06_VECTORIZE, {"--sizes", "784"}, "--sizes"},
-        {BACKPROP_CH06_VECTORIZE, {"--sizes", "784,-5,10"}, "--sizes"},
-        {BACKPROP_CH06_VECTORIZE, {"--implementations", "cuda"}, "--implementations"},
+        {BACKPROP_CH08_VECTORIZE, {"--samples", "0"}, "--samples"},
+        {BACKPROP_CH08_VECTORIZE, {"--batch", "many"}, "--batch"},
+        {BACKPROP_CH08_VECTORIZE, {"--sizes", "784"}, "--sizes"},
+        {BACKPROP_CH08_VECTORIZE, {"--sizes", "784,-5,10"}, "--sizes"},
+        {BACKPROP_CH08_VECTORIZE, {"--implementations", "cuda"}, "--implementations"},
         // The shared training options: one set of limits, negative numbers never wrapped.
-        {BACKPROP_CH07_FASHION_MNIST, {"--seed", "-1"}, "--seed"},
-        {BACKPROP_CH07_FASHION_MNIST, {"--epochs", "10001"}, "--epochs"},
-        {BACKPROP_CH07_FASHION_MNIST, {"--batch", "0"}, "--batch"},
-        {BACKPROP_CH07_FASHION_MNIST, {"--lr", "nan"}, "--lr"},
-        {BACKPROP_CH08_ACTIVATIONS, {"--seed", "-1"}, "--seed"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--seed", "-1"}, "--seed"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--epochs", "10001"}, "--epochs"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--batch", "0"}, "--batch"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--lr", "nan"}, "--lr"},
+        {BACKPROP_CH06_ACTIVATIONS, {"--seed", "-1"}, "--seed"},
         {BACKPROP_CH10_VANISHING_GRADIENTS, {"--seed", "-2"}, "--seed"},
         {BACKPROP_CH10_VANISHING_GRADIENTS, {"--batch", "1"}, "--batch"},
         {BACKPROP_CH10_VANISHING_GRADIENTS, {"--epochs", "10001"}, "--epochs"},
         // Accepted once and meaning nothing. An empty list item, never dropped:
-        {BACKPROP_CH07_FASHION_MNIST, {"--hidden", "256,,128"}, "--hidden"},
-        {BACKPROP_CH07_FASHION_MNIST, {"--hidden", "256,"}, "--hidden"},
-        {BACKPROP_CH07_FASHION_MNIST, {"--hidden", ",256"}, "--hidden"},
-        {BACKPROP_CH06_VECTORIZE, {"--sizes", "784,,10"}, "--sizes"},
-        {BACKPROP_CH06_VECTORIZE, {"--implementations", "naive,"}, "--implementations"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--hidden", "256,,128"}, "--hidden"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--hidden", "256,"}, "--hidden"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--hidden", ",256"}, "--hidden"},
+        {BACKPROP_CH08_VECTORIZE, {"--sizes", "784,,10"}, "--sizes"},
+        {BACKPROP_CH08_VECTORIZE, {"--implementations", "naive,"}, "--implementations"},
         {BACKPROP_CH01_NEURON, {"--points", "1,,2"}, "--points"},
-        {BACKPROP_CH09_LEARNING_RATE, {"--rates", "0.1,,1"}, "--rates"},
+        {BACKPROP_CH07_LEARNING_RATE, {"--rates", "0.1,,1"}, "--rates"},
         // a negative count, never wrapped:
-        {BACKPROP_CH07_FASHION_MNIST, {"--train-samples", "-1"}, "--train-samples"},
-        {BACKPROP_CH08_ACTIVATIONS, {"--steps", "-1"}, "--steps"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--train-samples", "-1"}, "--train-samples"},
+        {BACKPROP_CH06_ACTIVATIONS, {"--steps", "-1"}, "--steps"},
         // NaN and infinities, which pass every comparison:
-        {BACKPROP_CH07_FASHION_MNIST, {"--momentum", "nan"}, "--momentum"},
-        {BACKPROP_CH07_FASHION_MNIST, {"--weight-decay", "-nan"}, "--weight-decay"},
-        {BACKPROP_CH07_FASHION_MNIST, {"--momentum", "inf"}, "--momentum"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--momentum", "nan"}, "--momentum"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--weight-decay", "-nan"}, "--weight-decay"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--momentum", "inf"}, "--momentum"},
         {BACKPROP_CH01_NEURON, {"--points", "nan"}, "--points"},
         {BACKPROP_CH01_NEURON, {"--points", "0,inf"}, "--points"},
-        {BACKPROP_CH09_LEARNING_RATE, {"--rates", "nan"}, "--rates"},
+        {BACKPROP_CH07_LEARNING_RATE, {"--rates", "nan"}, "--rates"},
         // an empty value:
-        {BACKPROP_CH07_FASHION_MNIST, {"--save", ""}, "--save"},
-        {BACKPROP_CH07_FASHION_MNIST, {"--load", ""}, "--load"},
-        {BACKPROP_CH07_FASHION_MNIST, {"--data", ""}, "--data"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--save", ""}, "--save"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--load", ""}, "--load"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--data", ""}, "--data"},
         {BACKPROP_CH02_FORWARD, {"--json-file", ""}, "--json-file"},
         // training flags with --load, which evaluates and does not train:
-        {BACKPROP_CH07_FASHION_MNIST, {"--load", "m.bpmlp", "--hidden", "10"}, "--hidden"},
-        {BACKPROP_CH07_FASHION_MNIST, {"--load", "m.bpmlp", "--epochs", "3"}, "--epochs"},
-        {BACKPROP_CH07_FASHION_MNIST, {"--lr", "0.1", "--load", "m.bpmlp"}, "--lr"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--load", "m.bpmlp", "--hidden", "10"}, "--hidden"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--load", "m.bpmlp", "--epochs", "3"}, "--epochs"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--lr", "0.1", "--load", "m.bpmlp"}, "--lr"},
         // a destination bound to fail, refused before the run that would write it:
-        {BACKPROP_CH07_FASHION_MNIST, {"--save", "no-such-folder/model.bpmlp"}, "--save"},
-        {BACKPROP_CH07_FASHION_MNIST, {"--save", "/tmp/"}, "--save"},
-        {BACKPROP_CH07_FASHION_MNIST, {"--csv", "/tmp"}, "--csv"},
-        {BACKPROP_CH07_FASHION_MNIST,
+        {BACKPROP_CH09_FASHION_MNIST, {"--save", "no-such-folder/model.bpmlp"}, "--save"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--save", "/tmp/"}, "--save"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--csv", "/tmp"}, "--csv"},
+        {BACKPROP_CH09_FASHION_MNIST,
          {"--misclassified", "no-such-folder/x.png"},
          "--misclassified"},
         {BACKPROP_CH02_FORWARD, {"--json-file", "no-such-folder/x.json"}, "--json-file"},
@@ -212,7 +212,7 @@ BOOST_AUTO_TEST_CASE(a_tiny_learning_rate_is_a_learning_rate) {
 
 // Output that cannot be written is an error, never a silent success: stdout on a full device,
 // and --json-file on one.
-// (Chapters 7 and 10 need the data: test_fashion writes chapter 7's outputs to a full disk.)
+// (Chapters 9 and 10 need the data: test_fashion writes chapter 9's outputs to a full disk.)
 BOOST_DATA_TEST_CASE(a_full_disk_is_reported, data::make(quick_programs), program) {
     for (const std::string redirect : {"--json >/dev/full", "--json-file /dev/full >/dev/null"}) {
         BOOST_TEST_CONTEXT(program << ' ' << redirect) {
@@ -228,7 +228,7 @@ BOOST_DATA_TEST_CASE(a_full_disk_is_reported, data::make(quick_programs), progra
 BOOST_AUTO_TEST_CASE(a_network_too_large_is_refused_before_it_is_allocated,
                      *boost::unit_test::precondition(address_space_limits)) {
     const ProgramResult result = run_program(
-        BACKPROP_CH06_VECTORIZE, {"--sizes", "1000000,1000000", "--samples", "64"}, 1024);
+        BACKPROP_CH08_VECTORIZE, {"--sizes", "1000000,1000000", "--samples", "64"}, 1024);
     BOOST_TEST(result.exit_status == 1, result.err);
     BOOST_TEST(result.err.find("1000000-1000000") != std::string::npos, result.err);
     BOOST_TEST(result.err.find("GiB") != std::string::npos, result.err);
@@ -383,9 +383,9 @@ BOOST_AUTO_TEST_CASE(ch04_gradients_refuses_an_unwritable_dot_file) {
     BOOST_TEST(full.err.find("No space left on device") != std::string::npos, full.err);
 }
 
-// Chapter 6 times the implementations; their numbers must be the same computation's.
-BOOST_AUTO_TEST_CASE(ch06_vectorize_json) {
-    const json j = run_json(BACKPROP_CH06_VECTORIZE, {"--samples", "256", "--sizes", "50,20,10"});
+// Chapter 8 times the implementations; their numbers must be the same computation's.
+BOOST_AUTO_TEST_CASE(ch08_vectorize_json) {
+    const json j = run_json(BACKPROP_CH08_VECTORIZE, {"--samples", "256", "--sizes", "50,20,10"});
     const auto& list = j["implementations"];
     BOOST_TEST_REQUIRE(list.size() >= 3u);
     BOOST_TEST(list[0]["name"].get<std::string>() == "naive");

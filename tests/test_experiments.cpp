@@ -1,13 +1,13 @@
-// The FAQ chapters 8 and 9, each claim pinned by an independent computation.
+// The FAQ chapters 6 and 7, each claim pinned by an independent computation.
 //
-// Chapter 8 (why activation functions): the stack of linear layers and its multiplied-out
+// Chapter 6 (why activation functions): the stack of linear layers and its multiplied-out
 // single layer are recomputed here in long double from the weights the program prints; a
 // linear network never classifies more than 3 of the 4 XOR points nor beats the loss ln 2,
 // and the sigmoid, tanh and ReLU networks classify all four, from several seeds, where a point
 // counts only if its output clears ½ by the stated margin of 0.1; the book's examples of dead
 // ReLU units and of two hidden units too few to learn XOR are recomputed from the weights.
 //
-// Chapter 9 (why a learning rate): the Hessian, its eigenvalues (by power iteration, not the
+// Chapter 7 (why a learning rate): the Hessian, its eigenvalues (by power iteration, not the
 // program's closed form), the minimum and the critical rates are recomputed from the dataset
 // the program prints; the loss curves are reproduced by a long-double gradient descent; rates
 // chosen here, from those eigenvalues, diverge, crawl or converge as theory says; standardising
@@ -98,7 +98,7 @@ void check_usage_error(const std::string& program, const std::vector<std::string
 
 }  // namespace
 
-// --- Chapter 8 -------------------------------------------------------------------------------
+// --- Chapter 6 -------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_SUITE(activations)
 
@@ -106,7 +106,7 @@ BOOST_AUTO_TEST_SUITE(activations)
 // here from the stack's weights as printed, agree with the program's to 1e-12 relative to the
 // largest output (and with each other: the identity is exact in any arithmetic).
 BOOST_DATA_TEST_CASE(a_linear_stack_is_one_layer, data::make({1, 2, 3}), seed) {
-    const json j = run_json(BACKPROP_CH08_ACTIVATIONS,
+    const json j = run_json(BACKPROP_CH06_ACTIVATIONS,
                             {"--seed", std::to_string(seed), "--steps", "1", "--grid", "2"});
     const json& c = j.at("collapse");
     const Mat X = matrix(c.at("inputs"));
@@ -153,7 +153,7 @@ BOOST_DATA_TEST_CASE(a_linear_stack_is_one_layer, data::make({1, 2, 3}), seed) {
 // left the ReLU network short of 4 of 4 (dead units; see the next test), and with 16 hidden
 // neurons but α = 1, 1 of seeds 1 to 400 did.
 BOOST_DATA_TEST_CASE(only_the_nonlinear_networks_learn_xor, data::make({1, 2, 3, 4, 5}), seed) {
-    const json j = run_json(BACKPROP_CH08_ACTIVATIONS, {"--seed", std::to_string(seed)});
+    const json j = run_json(BACKPROP_CH06_ACTIVATIONS, {"--seed", std::to_string(seed)});
     const json& networks = j.at("networks");
     const std::vector<double> t = j.at("t");
     BOOST_TEST_REQUIRE(t.size() == 4u);
@@ -208,7 +208,7 @@ BOOST_DATA_TEST_CASE(only_the_nonlinear_networks_learn_xor, data::make({1, 2, 3,
 // network classifies only the other two points. Counting by the threshold alone would give
 // it (0, 0), whose output is a hair below ½; the margin does not.
 BOOST_AUTO_TEST_CASE(the_books_dead_relu_example) {
-    const json j = run_json(BACKPROP_CH08_ACTIVATIONS, {"--hidden", "8", "--seed", "13"});
+    const json j = run_json(BACKPROP_CH06_ACTIVATIONS, {"--hidden", "8", "--seed", "13"});
     const json& relu = named(j.at("networks"), "relu");
     const Mat XOR = matrix(j.at("X"));
     const json& layers = relu.at("layers");
@@ -233,7 +233,7 @@ BOOST_AUTO_TEST_CASE(the_books_dead_relu_example) {
 // (0, 1) and (1, 1), where their hidden units take nearly the same values, and their loss is
 // near ½ ln 2.
 BOOST_AUTO_TEST_CASE(the_books_two_unit_exercise) {
-    const json j = run_json(BACKPROP_CH08_ACTIVATIONS, {"--hidden", "2", "--seed", "3"});
+    const json j = run_json(BACKPROP_CH06_ACTIVATIONS, {"--hidden", "2", "--seed", "3"});
     const Mat XOR = matrix(j.at("X"));
     const auto hidden_sums = [&](const json& network) {
         const json& layer = network.at("layers")[0];
@@ -275,7 +275,7 @@ BOOST_AUTO_TEST_CASE(the_books_two_unit_exercise) {
 // The decision maps: an n x n grid over [-0.5, 1.5]², which at the XOR points holds the
 // networks' outputs there.
 BOOST_AUTO_TEST_CASE(the_grid_covers_the_square) {
-    const json j = run_json(BACKPROP_CH08_ACTIVATIONS, {"--grid", "21"});
+    const json j = run_json(BACKPROP_CH06_ACTIVATIONS, {"--grid", "21"});
     const std::vector<double> x = j.at("grid_coordinates");
     BOOST_TEST_REQUIRE(x.size() == 21u);
     BOOST_TEST(x.front() == -0.5);
@@ -314,13 +314,13 @@ BOOST_AUTO_TEST_CASE(bad_arguments_exit_2) {
                                                {"--lr", "nan"},
                                                {"--grid", "1"},
                                                {"--grid", "x"}})
-        check_usage_error(BACKPROP_CH08_ACTIVATIONS, arguments);
-    BOOST_TEST(run_program(BACKPROP_CH08_ACTIVATIONS, {"--help"}).exit_status == 0);
+        check_usage_error(BACKPROP_CH06_ACTIVATIONS, arguments);
+    BOOST_TEST(run_program(BACKPROP_CH06_ACTIVATIONS, {"--help"}).exit_status == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
 
-// --- Chapter 9 -------------------------------------------------------------------------------
+// --- Chapter 7 -------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_SUITE(learning_rate)
 
@@ -385,7 +385,7 @@ bool close(real a, real b, real relative) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(eigenvalues_and_critical_rates) {
-    const json j = run_json(BACKPROP_CH09_LEARNING_RATE);
+    const json j = run_json(BACKPROP_CH07_LEARNING_RATE);
     const Quadratic q(j);
     BOOST_TEST_REQUIRE(q.X.size() == j.at("samples").get<std::size_t>());
     BOOST_TEST_REQUIRE(q.X.front().size() == 2u);
@@ -414,7 +414,7 @@ BOOST_AUTO_TEST_CASE(eigenvalues_and_critical_rates) {
 // 1 ± r: κ = (1 + r)/(1 − r). Here r is computed from the data in its textbook form,
 // cov / (sd sd), and κ from that formula, not from the program's eigenvalue routine.
 BOOST_AUTO_TEST_CASE(standardising_keeps_the_correlation) {
-    const json j = run_json(BACKPROP_CH09_LEARNING_RATE, {"--steps", "1"});
+    const json j = run_json(BACKPROP_CH07_LEARNING_RATE, {"--steps", "1"});
     const Quadratic q(j);
     const real B = real(q.X.size());
     real mean[2] = {0, 0};
@@ -448,7 +448,7 @@ BOOST_AUTO_TEST_CASE(standardising_keeps_the_correlation) {
 // Each run's loss and weights at every step equal a gradient descent written out here in long
 // double, w ← w − α Xᵀ(Xw − t)/B from w = 0.
 BOOST_AUTO_TEST_CASE(loss_curves_match_an_independent_descent) {
-    const json j = run_json(BACKPROP_CH09_LEARNING_RATE);
+    const json j = run_json(BACKPROP_CH07_LEARNING_RATE);
     const Quadratic q(j);
     const std::size_t steps = j.at("steps");
     for (const json& run : j.at("runs")) {
@@ -476,7 +476,7 @@ BOOST_AUTO_TEST_CASE(loss_curves_match_an_independent_descent) {
 // The default sweep: each rate, placed relative to the eigenvalues computed here, behaves as
 // the factors 1 − αλ say.
 BOOST_AUTO_TEST_CASE(the_default_sweep_behaves_as_theory_says) {
-    const json j = run_json(BACKPROP_CH09_LEARNING_RATE);
+    const json j = run_json(BACKPROP_CH07_LEARNING_RATE);
     const Quadratic q(j);
     const json& runs = j.at("runs");
     std::size_t fewest = 1'000'000;
@@ -508,11 +508,11 @@ BOOST_AUTO_TEST_CASE(the_default_sweep_behaves_as_theory_says) {
 // Rates chosen here, from the eigenvalues computed here: too large diverges, tiny has not
 // converged after 200 steps, the best converges to the minimum computed here.
 BOOST_AUTO_TEST_CASE(rates_chosen_by_the_test) {
-    const Quadratic q(run_json(BACKPROP_CH09_LEARNING_RATE, {"--steps", "1"}));
+    const Quadratic q(run_json(BACKPROP_CH07_LEARNING_RATE, {"--steps", "1"}));
     const double too_large = double(2.2L / q.lambda_max), tiny = double(0.01L / q.lambda_max),
                  best = double(2 / (q.lambda_min + q.lambda_max));
     const json j = run_json(
-        BACKPROP_CH09_LEARNING_RATE,
+        BACKPROP_CH07_LEARNING_RATE,
         {"--steps", "200", "--rates", number(too_large) + "," + number(tiny) + "," + number(best)});
     const json& runs = j.at("runs");
     BOOST_TEST_REQUIRE(runs.size() == 3u);
@@ -529,7 +529,7 @@ BOOST_AUTO_TEST_CASE(rates_chosen_by_the_test) {
 // A rate so large that the loss overflows: the run stops, reports divergence, and its JSON
 // holds only finite numbers.
 BOOST_AUTO_TEST_CASE(an_overflowing_rate_is_reported_as_diverged) {
-    const json j = run_json(BACKPROP_CH09_LEARNING_RATE, {"--rates", "1e6", "--steps", "2000"});
+    const json j = run_json(BACKPROP_CH07_LEARNING_RATE, {"--rates", "1e6", "--steps", "2000"});
     const json& run = j.at("runs").at(0);
     BOOST_TEST(run.at("diverged") == true);
     BOOST_TEST(run.at("loss").size() < 2001u);
@@ -548,8 +548,8 @@ BOOST_AUTO_TEST_CASE(bad_arguments_exit_2) {
                                                {"--rates", "0.1,x"},
                                                {"--rates", "nan"},
                                                {"--rates", "inf"}})
-        check_usage_error(BACKPROP_CH09_LEARNING_RATE, arguments);
-    BOOST_TEST(run_program(BACKPROP_CH09_LEARNING_RATE, {"--help"}).exit_status == 0);
+        check_usage_error(BACKPROP_CH07_LEARNING_RATE, arguments);
+    BOOST_TEST(run_program(BACKPROP_CH07_LEARNING_RATE, {"--help"}).exit_status == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,4 +1,4 @@
-// Chapter 7 on a small synthetic problem (synthetic_idx.hpp), so that it runs everywhere: it
+// Chapter 9 on a small synthetic problem (synthetic_idx.hpp), so that it runs everywhere: it
 // learns it, reproduces itself from the same flags, writes its curves and its misclassified
 // images, saves and loads its model, and refuses bad data and bad arguments clearly.
 #define BOOST_TEST_MODULE fashion
@@ -43,7 +43,7 @@ struct SyntheticData {
     }
 };
 
-const std::string chapter = BACKPROP_CH07_FASHION_MNIST;
+const std::string chapter = BACKPROP_CH09_FASHION_MNIST;
 
 }  // namespace
 

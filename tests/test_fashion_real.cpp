@@ -1,4 +1,4 @@
-// Chapter 7 on the real Fashion-MNIST: the files load as the dataset describes them, and two
+// Chapter 9 on the real Fashion-MNIST: the files load as the dataset describes them, and two
 // epochs of the default model already reach 0.84 test accuracy. Where the data is not
 // installed the test reports itself skipped (exit status 77), never passed.
 #define BOOST_TEST_MODULE fashion_real
@@ -72,7 +72,7 @@ BOOST_AUTO_TEST_CASE(real_fashion_mnist) {
 // Two epochs of the default model: the published MLP baselines sit near 0.87, the default
 // run reaches about 0.85 after two epochs; 0.84 leaves a margin for another machine's rounding.
 BOOST_AUTO_TEST_CASE(two_epochs_reach_0_84) {
-    const auto j = run_json(BACKPROP_CH07_FASHION_MNIST, {"--epochs", "2"});
+    const auto j = run_json(BACKPROP_CH09_FASHION_MNIST, {"--epochs", "2"});
     BOOST_TEST_MESSAGE("test accuracy after 2 epochs: " << j["test_accuracy"]);
     BOOST_TEST(j["test_accuracy"].get<double>() >= 0.84);
     BOOST_TEST(j["history"].size() == 2u);

@@ -1,4 +1,4 @@
-# Chapter 7's training curves, from its --csv output (see docs/CMakeLists.txt). Columns:
+# Chapter 9's training curves, from its --csv output (see docs/CMakeLists.txt). Columns:
 # epoch, learning_rate, train_loss, train_accuracy, test_loss, test_accuracy, seconds.
 set terminal svg size 900,380 dynamic font "Helvetica,13" background rgb "white"
 set output OUTPUT

@@ -1,6 +1,6 @@
 # GEMM speed of every tier, C = A B with A 64x784 and B 784x128 (the forward product of a
 # mini-batch of 64), from bench_gemm's JSON (see docs/CMakeLists.txt). Columns: name, FLOP/s.
-# PEAK: the machine's double-precision peak that chapter 6 measured, in GFLOP/s (one value).
+# PEAK: the machine's double-precision peak that chapter 8 measured, in GFLOP/s (one value).
 set terminal svg size 760,400 dynamic font "Helvetica,13" background rgb "white"
 set output OUTPUT
 stats PEAK using 1 nooutput

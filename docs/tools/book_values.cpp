@@ -6,15 +6,15 @@
 //       number, string and boolean in FILE.json, the key path joined by '_' (z1[2] of ch02 is
 //       \ch02_z1_2; a one-entry array drops its index, so y[0] is \ch02_y). Arrays of more
 //       than 9 entries give _first, _last and _count instead. Arrays of objects with a
-//       "quantity" or "name" key (the errata, chapter 6's implementations) are keyed by it:
-//       \errata_z1_0_printed, \ch06_implementations_eigen_epoch_seconds. Numbers have five
+//       "quantity" or "name" key (the errata, chapter 8's implementations) are keyed by it:
+//       \errata_z1_0_printed, \ch08_implementations_eigen_epoch_seconds. Numbers have five
 //       significant digits, measurements (keys ending in seconds, _gflops, percent_of_peak,
 //       samples_per_second, speedup) three.
 //
 //   book_values columns OUT FILE.json POINTER ...
 //       Writes whitespace-separated columns for gnuplot, one per JSON pointer to an array
 //       (all of one length; a pointer to a single value gives a one-row column, e.g.
-//       chapter 6's /peak_gflops). A pointer with a '*' step, such as /benchmarks/*/name, takes
+//       chapter 8's /peak_gflops). A pointer with a '*' step, such as /benchmarks/*/name, takes
 //       that field of every element of the array before it; '#' is the 1-based row number. Strings
 //       are written in double quotes.
 #include <cmath>

@@ -67,7 +67,7 @@ const Matrix& Linear::backward(const Matrix& dJ_dZ, InputGradient input) {
     } else {
         dJ_dX_.resize(0, 0, false);
     }
-    if (fused_learning_rate) return descend_fused(dJ_dZ, *fused_learning_rate);  // chapter 6
+    if (fused_learning_rate) return descend_fused(dJ_dZ, *fused_learning_rate);  // chapter 8
     // Weights: X^T δ, (B, in)^T x (B, out) -> (in, out).
     ensure_shape(dJ_dW, W.size1(), W.size2());
     engine->At_B(*X_, dJ_dZ, dJ_dW);

@@ -22,7 +22,7 @@
 /// nothing.
 ///
 /// How a Linear layer computes its three products is its **engine** (products.hpp): the
-/// article's per-sample, per-neuron loops, uBLAS, OpenBLAS or Eigen. Chapter 6 times one
+/// article's per-sample, per-neuron loops, uBLAS, OpenBLAS or Eigen. Chapter 8 times one
 /// network under each; every other chapter uses the fastest.
 #pragma once
 

@@ -1,5 +1,5 @@
 /// \file
-/// \brief The multilayer perceptron of chapters 6 and 7, as a Sequential network.
+/// \brief The multilayer perceptron of chapters 8 and 9, as a Sequential network.
 ///
 /// Dense layers with sizes \f$n_0, n_1, \dots, n_L\f$, each with a bias, one activation after
 /// every hidden layer, and a linear output layer whose logits feed softmax with
@@ -7,8 +7,8 @@
 ///
 ///     Linear(W1, b1) -> f -> Linear(W2, b2) -> f -> ... -> Linear(WL, bL)
 ///
-/// It is an ordinary Sequential: chapter 6 times it under each engine of products.hpp,
-/// chapter 7 trains it, and model files store it.
+/// It is an ordinary Sequential: chapter 8 times it under each engine of products.hpp,
+/// chapter 9 trains it, and model files store it.
 #pragma once
 
 #include <cstddef>
@@ -29,7 +29,7 @@ namespace backprop {
 /// Computed in floating point, so that no sizes overflow it.
 double training_bytes(const std::vector<std::size_t>& sizes, std::size_t batch);
 
-/// The most training_bytes() the library accepts: 4 GiB. Chapter 7's network takes about
+/// The most training_bytes() the library accepts: 4 GiB. Chapter 9's network takes about
 /// 6 MB; the limit stops a typing slip (`--hidden 100000,100000`, 240 GB) before it asks the
 /// system for memory, rather than ending in `std::bad_alloc`.
 inline constexpr double max_training_bytes = 4.0 * 1024 * 1024 * 1024;

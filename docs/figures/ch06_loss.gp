@@ -1,5 +1,5 @@
-# Chapter 8: the loss (binary cross-entropy on the four XOR points) before each step, for every
-# network, from ch08_activations --json (see ch08.cmake). DATA: the row number, then one column
+# Chapter 6: the loss (binary cross-entropy on the four XOR points) before each step, for every
+# network, from ch06_activations --json (see ch06.cmake). DATA: the row number, then one column
 # per network; NAMES: the networks' names, in that order. The dashed line is ln 2, the lowest
 # loss a linear model can reach on XOR (see the chapter).
 set terminal svg size 900,380 dynamic font "Helvetica,13" background rgb "white"

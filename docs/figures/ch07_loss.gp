@@ -1,5 +1,5 @@
-# Chapter 9: the loss curves of every learning rate of the sweep, from ch09_learning_rate --json
-# (see ch09.cmake). DATA: the row number, then one column per run, (J − J*)/(J₀ − J*) before
+# Chapter 7: the loss curves of every learning rate of the sweep, from ch07_learning_rate --json
+# (see ch07.cmake). DATA: the row number, then one column per run, (J − J*)/(J₀ − J*) before
 # each step. RUNS: one row per run: label, αλ_max, 1 − αλ_min, 1 − αλ_max, contraction,
 # tolerance.
 set terminal svg size 900,440 dynamic font "Helvetica,13" background rgb "white"

@@ -1,4 +1,4 @@
-// Chapter 9: why a learning rate? (the article's FAQ 9.2)
+// Chapter 7: why a learning rate? (the article's FAQ 9.2)
 //
 // The article says that a learning rate too large oscillates or diverges and one too small
 // converges slowly. On a problem whose loss is an exact quadratic this can be made precise:
@@ -237,7 +237,7 @@ nlohmann::json sweep_json(const Matrix& X, const Matrix& t, const Analysis& a, s
 void print_sweep(const Matrix& X, const Matrix& t, const Analysis& a, std::size_t steps,
                  const std::vector<Run>& runs) {
     Report report(std::cout);
-    report.title("Chapter 9: Why a learning rate?");
+    report.title("Chapter 7: Why a learning rate?");
     report.section(fmt::format("The data: {} samples, two correlated features", X.size1()));
     report.text(fmt::format("{:>14}{:>14}{:>14}", "x1", "x2", "t"));
     for (std::size_t i = 0; i < X.size1(); ++i)
@@ -284,9 +284,9 @@ void print_sweep(const Matrix& X, const Matrix& t, const Analysis& a, std::size_
 
 int main(int argc, char** argv) {
     Program program{
-        "Chapter 9: why a learning rate? Gradient descent on a quadratic loss, for "
+        "Chapter 7: why a learning rate? Gradient descent on a quadratic loss, for "
         "learning rates chosen relative to the Hessian's eigenvalues.",
-        "ch09_learning_rate"};
+        "ch07_learning_rate"};
     std::size_t steps = 300;
     std::vector<double> rates;
     program.app.add_option("--steps", steps, "Gradient-descent steps per learning rate")

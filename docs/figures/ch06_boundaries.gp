@@ -1,5 +1,5 @@
-# Chapter 8: the output of each trained network on a grid over [-0.5, 1.5]², with its decision
-# boundary (output 0.5) and the four XOR points, from ch08_activations --json (see ch08.cmake).
+# Chapter 6: the output of each trained network on a grid over [-0.5, 1.5]², with its decision
+# boundary (output 0.5) and the four XOR points, from ch06_activations --json (see ch06.cmake).
 # LINEAR, SIGMOID, TANH, RELU: each network's grid as a matrix, row r and column c holding the
 # output at (x_c, y_r); NAMES: the networks' names, in that order. A PNG: four heat maps of
 # thousands of cells are much smaller as pixels than as SVG.

@@ -1,4 +1,4 @@
-// Chapter 6: why vectorize.
+// Chapter 8: why vectorize.
 //
 // The article's code (and chapters 1-5) think one sample and one neuron at a time. Real
 // training pushes tens of thousands of samples through layers of hundreds of neurons, and
@@ -117,8 +117,8 @@ std::string verdict(bool met) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    Program program{"Chapter 6: one training epoch computed five ways, against the machine's peak.",
-                    "ch06_vectorize"};
+    Program program{"Chapter 8: one training epoch computed five ways, against the machine's peak.",
+                    "ch08_vectorize"};
     std::size_t samples = 6400, batch = 64, epoch = 60000;
     std::vector<std::size_t> sizes{784, 128, 10};
     std::vector<std::string> names;
@@ -207,7 +207,7 @@ int main(int argc, char** argv) {
             return 0;
 
         Report report(std::cout, 30, 2);
-        report.title("Chapter 6: Why vectorize");
+        report.title("Chapter 8: Why vectorize");
         report.section("The work");
         report.text(fmt::format("network {}, sigmoid hidden, softmax cross-entropy, batch {}",
                                 fmt::join(sizes, "-"), batch));

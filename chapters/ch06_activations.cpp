@@ -1,4 +1,4 @@
-// Chapter 8: why activation functions? (the article's FAQ 9.1)
+// Chapter 6: why activation functions? (the article's FAQ 9.1)
 //
 // The article answers in one sentence: without activation functions a network, however deep,
 // is one linear map, and a linear map cannot learn XOR. This program shows both halves.
@@ -261,7 +261,7 @@ void print_chapter(const Options& o, const Findings& f) {
                  largest_output, X, T, trained, linear_map, coordinates] = f;
     const auto [seed, hidden, steps, grid_points, learning_rate] = o;
     Report report(std::cout, 28);
-    report.title("Chapter 8: Why activation functions?");
+    report.title("Chapter 6: Why activation functions?");
     report.section(fmt::format(
         "Three linear layers 2-4-4-1, weights and biases drawn from N(0, 1), seed {}", seed));
     for (std::size_t l = 0; l < linear_stack.layers.size(); ++l) {
@@ -341,9 +341,9 @@ void print_chapter(const Options& o, const Findings& f) {
 
 int main(int argc, char** argv) {
     Program program{
-        "Chapter 8: why activation functions? A linear stack collapses to one matrix and "
+        "Chapter 6: why activation functions? A linear stack collapses to one matrix and "
         "cannot learn XOR; one hidden layer with sigmoid, tanh or ReLU can.",
-        "ch08_activations"};
+        "ch06_activations"};
     Options o;
     std::uint32_t& seed = o.seed;
     std::size_t &hidden = o.hidden, &steps = o.steps, &grid_points = o.grid_points;

@@ -1,6 +1,6 @@
-# Chapter 9: the path of the weights w = (w1, w2) for every learning rate of the sweep, over
-# the contours of the loss, from ch09_learning_rate --json (see ch09.cmake). DATA: per run, a
-# column of w1 and a column of w2, one row per step. RUNS: as in ch09_loss.gp. PARAMS: two
+# Chapter 7: the path of the weights w = (w1, w2) for every learning rate of the sweep, over
+# the contours of the loss, from ch07_learning_rate --json (see ch07.cmake). DATA: per run, a
+# column of w1 and a column of w2, one row per step. RUNS: as in ch07_loss.gp. PARAMS: two
 # rows, H(0,0) H(0,1) w*_1 and H(1,0) H(1,1) w*_2.
 set terminal svg size 900,640 dynamic font "Helvetica,12" background rgb "white"
 set output OUTPUT

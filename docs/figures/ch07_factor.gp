@@ -1,6 +1,6 @@
-# Chapter 9: how much one step of gradient descent shrinks the error along each eigenvector
+# Chapter 7: how much one step of gradient descent shrinks the error along each eigenvector
 # of H, as a function of the learning rate, with the sweep's rates marked; from
-# ch09_learning_rate --json (see ch09.cmake). RUNS: one row per run: label, αλ_max,
+# ch07_learning_rate --json (see ch07.cmake). RUNS: one row per run: label, αλ_max,
 # 1 − αλ_min, 1 − αλ_max, contraction, tolerance.
 set terminal svg size 900,400 dynamic font "Helvetica,13" background rgb "white"
 set output OUTPUT

@@ -1,4 +1,4 @@
-// Chapter 7: learning Fashion-MNIST.
+// Chapter 9: learning Fashion-MNIST.
 //
 // The article stops at one sample. Here the same backpropagation learns to tell apart ten
 // kinds of clothing from 60 000 photographs of 28x28 grey pixels (Zalando's Fashion-MNIST),
@@ -9,7 +9,7 @@
 //   - hidden layers of hundreds of ReLU (or sigmoid) neurons, initialised at the right scale
 //     (He for ReLU, Xavier for sigmoid);
 //   - SGD with momentum and weight decay, and a learning rate that decays over the run;
-//   - the same Sequential network and layers as chapters 4 and 5, with chapter 6's fastest
+//   - the same Sequential network and layers as chapters 4 and 5, with chapter 8's fastest
 //     matrix-product engine.
 //
 // The data is shuffled with a fixed seed each epoch, so the same flags give the same numbers.
@@ -136,7 +136,7 @@ struct Options {
         for (const Products& engine : available_products())
             implementations.emplace_back(engine.name);
         app.add_option("--implementation", implementation,
-                       "Matrix-product engine of the Linear layers (chapter 6)")
+                       "Matrix-product engine of the Linear layers (chapter 8)")
             ->check(CLI::IsMember(implementations))
             ->capture_default_str();
         app.add_option("--csv", csv_path, "Write the per-epoch curves to this CSV file")
@@ -179,8 +179,8 @@ struct Run {
 // The lines above the table of epochs.
 void print_header(Report& report, const Options& o, const Run& run, const Dataset& train,
                   const Dataset& test) {
-    report.title(o.load_path.empty() ? "Chapter 7: Learning Fashion-MNIST"
-                                     : "Chapter 7: Evaluating a saved model");
+    report.title(o.load_path.empty() ? "Chapter 9: Learning Fashion-MNIST"
+                                     : "Chapter 9: Evaluating a saved model");
     report.text(fmt::format("data      {}: {} training and {} test images of {}x{}", o.data_dir,
                             train.size(), test.size(), train.images.rows, train.images.cols));
     report.text(fmt::format("model     {}, {} hidden layers, {}{}", fmt::join(run.sizes, "-"),
@@ -320,8 +320,8 @@ void print_results(Report& report, const Options& o, const Run& run, const Datas
 }  // namespace
 
 int main(int argc, char** argv) {
-    Program program{"Chapter 7: train a multilayer perceptron on Fashion-MNIST.",
-                    "ch07_fashion_mnist"};
+    Program program{"Chapter 9: train a multilayer perceptron on Fashion-MNIST.",
+                    "ch09_fashion_mnist"};
     Options o;
     o.add_to(program.app);
     return program.run(argc, argv, [&] {
