@@ -1,15 +1,19 @@
 // One training step of an MLP (forward, backward, the whole SGD step) for every
 // matrix-product engine this build has, on the 784-128-10 and 784-256-10 networks of the "Why
 // vectorize" chapter, at batch sizes 1, 16, 64 and 256. Counters: FLOP/s (the matrix
-// products' operations, see mlp.hpp) and samples/s.
+// products' operations, see mlp.hpp) and samples/s. With the default engine, the whole step
+// two more ways (the automatic differentiation chapter): the hand-written backward pass and
+// the update as two steps (unfused), and the gradients from the tape (tape).
 //
 //   bench_mlp --benchmark_filter=step/openblas/784-128-10/64
+//   bench_mlp --benchmark_filter='(step|unfused|tape)/eigen/784-128-10/64'
 #include <random>
 #include <string>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 
+#include "backprop/autodiff/tape.hpp"
 #include "backprop/core/products.hpp"
 #include "backprop/nn/init.hpp"
 #include "backprop/nn/layers.hpp"
@@ -35,7 +39,7 @@ struct Problem {
     }
 };
 
-enum class Phase { forward, backward, step };
+enum class Phase { forward, backward, step, unfused, tape };
 
 void counters(benchmark::State& state, double flops, std::size_t batch) {
     state.counters["FLOP/s"] =
@@ -71,6 +75,25 @@ void run(benchmark::State& state, const std::string& engine, const std::vector<s
                 sgd.backward_and_step(network, problem.dJ_dZ, 1e-3);
                 break;
             }
+            case Phase::unfused: {  // the hand-written backward pass, then the update
+                const Matrix& Z = network.forward(problem.X);
+                benchmark::DoNotOptimize(softmax_cross_entropy(Z, problem.T));
+                softmax_cross_entropy_gradient(Z, problem.T, problem.dJ_dZ);
+                network.backward(problem.dJ_dZ);
+                sgd.step(network, 1e-3);
+                break;
+            }
+            case Phase::tape: {  // the gradients from the tape, then the same update
+                autodiff::Tape tape(products_named(engine));
+                const autodiff::RecordedNetwork recorded =
+                    record(tape, network, tape.constant(problem.X, "X"));
+                const autodiff::Var J = tape.softmax_cross_entropy(recorded.output, problem.T);
+                benchmark::DoNotOptimize(tape.value(J)(0, 0));
+                tape.backward(J);
+                store_gradients(tape, recorded, network);
+                sgd.step(network, 1e-3);
+                break;
+            }
         }
     }
     const double flops = phase == Phase::forward ? forward_flops(sizes, batch)
@@ -97,6 +120,19 @@ const bool registered = [] {
                                                  batch, phase)
                         ->Unit(benchmark::kMicrosecond);
                 }
+    const Products& engine = fastest_products();
+    for (const auto& [phase, phase_name] :
+         {std::pair{Phase::unfused, "unfused"}, std::pair{Phase::tape, "tape"}})
+        for (const auto& sizes : networks)
+            for (std::size_t batch : {1, 16, 64, 256}) {
+                const std::string name = std::string(phase_name) + "/" + std::string(engine.name) +
+                                         "/" + std::to_string(sizes[0]) + "-" +
+                                         std::to_string(sizes[1]) + "-" + std::to_string(sizes[2]) +
+                                         "/" + std::to_string(batch);
+                benchmark::RegisterBenchmark(name.c_str(), run, std::string(engine.name), sizes,
+                                             batch, phase)
+                    ->Unit(benchmark::kMicrosecond);
+            }
     return true;
 }();
 

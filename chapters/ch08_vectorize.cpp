@@ -26,7 +26,6 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -37,7 +36,7 @@
 #include "backprop/cli/report.hpp"
 #include "backprop/core/peak.hpp"
 #include "backprop/core/products.hpp"
-#include "backprop/nn/init.hpp"
+#include "backprop/data/random_batches.hpp"
 #include "backprop/nn/layers.hpp"
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/mlp.hpp"
@@ -46,24 +45,6 @@
 using namespace backprop;
 
 namespace {
-
-// A pool of random mini-batches: inputs uniform in [0, 1), one-hot random labels.
-struct Batches {
-    std::vector<Matrix> X, T;
-
-    Batches(std::size_t count, std::size_t batch, std::size_t inputs, std::size_t classes,
-            std::uint64_t seed) {
-        std::mt19937_64 generator(seed);
-        std::uniform_int_distribution<std::size_t> label(0, classes - 1);
-        for (std::size_t k = 0; k < count; ++k) {
-            Matrix t(batch, classes, 0.0);
-            X.push_back(random_uniform(batch, inputs, 0.0, 1.0, generator));
-            for (std::size_t s = 0; s < batch; ++s)
-                t(s, label(generator)) = 1.0;
-            T.push_back(std::move(t));
-        }
-    }
-};
 
 // One training step: forward, the batch's mean loss, and backward with the SGD step inside.
 double train_step(Sequential& network, Sgd& sgd, const Matrix& X, const Matrix& T,
@@ -136,7 +117,8 @@ int main(int argc, char** argv) {
         check_training_memory(sizes, batch);  // before any of it is allocated
         const std::size_t steps = std::max<std::size_t>(1, samples / batch);
         const double flops_per_step = forward_flops(sizes, batch) + backward_flops(sizes, batch);
-        const Batches pool(std::min<std::size_t>(steps, 16), batch, sizes.front(), sizes.back(), 1);
+        const RandomBatches pool(std::min<std::size_t>(steps, 16), batch, sizes.front(),
+                                 sizes.back(), 1);
 
         //! [peak]
         const PeakMeasurement peak = measure_peak();

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <map>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -41,9 +42,11 @@ boost::test_tools::assertion_result address_space_limits(boost::unit_test::test_
 // on Fashion-MNIST for half a minute by default and chapter 10 reads it too; they have tests
 // of their own (test_fashion, test_fashion_real, test_vanishing).
 const std::vector<std::string> quick_programs{
-    BACKPROP_CH01_NEURON,      BACKPROP_CH02_FORWARD,       BACKPROP_CH03_LOSS,
-    BACKPROP_CH04_GRADIENTS,   BACKPROP_CH05_TRAINING,      BACKPROP_CH08_VECTORIZE,
-    BACKPROP_CH06_ACTIVATIONS, BACKPROP_CH07_LEARNING_RATE, BACKPROP_ERRATA};
+    BACKPROP_CH01_NEURON,      BACKPROP_CH02_FORWARD,
+    BACKPROP_CH03_LOSS,        BACKPROP_CH04_GRADIENTS,
+    BACKPROP_CH05_TRAINING,    BACKPROP_CH08_VECTORIZE,
+    BACKPROP_CH06_ACTIVATIONS, BACKPROP_CH07_LEARNING_RATE,
+    BACKPROP_CH11_AUTODIFF,    BACKPROP_ERRATA};
 const std::vector<std::string> all_programs = [] {
     std::vector<std::string> all = quick_programs;
     all.push_back(BACKPROP_CH09_FASHION_MNIST);
@@ -384,6 +387,137 @@ BOOST_AUTO_TEST_CASE(ch04_gradients_refuses_an_unwritable_dot_file) {
 }
 
 // Chapter 8 times the implementations; their numbers must be the same computation's.
+// Chapter 11: the scalar graph, the tape and the hand-written pass give the worked example's
+// gradients; the graph's nodes carry the oracle's values and derivatives; fan-out, the two
+// modes and the training run agree as the chapter says.
+BOOST_AUTO_TEST_CASE(ch11_autodiff_json) {
+    const json j = run_json(BACKPROP_CH11_AUTODIFF, {"--samples", "640"});
+    check("J", j["scalar"]["J"].get<double>(), expected.J);
+    check("tape J", j["tape"]["J"].get<double>(), expected.J);
+    for (const char* who : {"scalar", "tape", "hand"}) {
+        const json& g = j["gradients"][who];
+        check_matrix(g, "dJ_dW1", expected.dJ_dW1, 2);
+        check_column(g, "dJ_dW2", expected.dJ_dW2, 3);
+    }
+    BOOST_TEST(j["gradients"]["max_relative_difference"].get<double>() <= 1e-15);
+
+    // The nodes: each after its operands, and the named ones holding the oracle's numbers.
+    const json& nodes = j["scalar"]["nodes"];
+    BOOST_TEST(nodes.size() == j["scalar"]["node_count"].get<std::size_t>());
+    std::map<std::string, const json*> named;
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+        for (const auto& operand : nodes[k]["operands"])
+            BOOST_TEST(operand.get<std::size_t>() < k, "node " << k << " before its operand");
+        named[nodes[k]["name"].get<std::string>()] = &nodes[k];
+    }
+    BOOST_TEST(nodes.back()["name"] == "J");
+    BOOST_TEST(nodes.back()["grad"].get<double>() == 1.0);
+    const auto node = [&](const std::string& name) -> const json& {
+        BOOST_TEST_REQUIRE(named.count(name) == 1u, "no node " << name);
+        return *named[name];
+    };
+    check("y", node("y[0]")["value"].get<double>(), expected.y);
+    check("∂J/∂y", node("y[0]")["grad"].get<double>(), expected.dJ_dy);
+    check("∂J/∂z2", node("z2[0]")["grad"].get<double>(), expected.delta2);
+    for (std::size_t k = 0; k < 3; ++k) {
+        const std::string i = "[" + std::to_string(k) + "]";
+        check("z1" + i, node("z1" + i)["value"].get<double>(), expected.z1[k]);
+        check("∂J/∂a1" + i, node("a1" + i)["grad"].get<double>(), expected.dJ_da1[k]);
+        check("∂J/∂z1" + i, node("z1" + i)["grad"].get<double>(), expected.delta1[k]);
+    }
+
+    // Fan-out: ∂J/∂x_i = Σ_j W1[i][j] δ1[j]; assigning keeps the path visited last, through
+    // neuron 0 (the first in topological order), and leaves every weight's gradient alone.
+    for (std::size_t i = 0; i < 2; ++i) {
+        oracle::real sum = 0;
+        for (std::size_t k = 0; k < 3; ++k)
+            sum += expected.W1[i][k] * expected.delta1[k];
+        check("∂J/∂x", j["fan_out"]["dJ_dx"][i].get<double>(), sum);
+        check("∂J/∂x by hand", j["fan_out"]["dJ_dx_hand"][i].get<double>(), sum);
+        check("∂J/∂x assigned", j["fan_out"]["dJ_dx_assign"][i].get<double>(),
+              expected.W1[i][0] * expected.delta1[0]);
+    }
+    check_matrix(j["fan_out"], "dJ_dW1_assign", expected.dJ_dW1, 2);
+
+    // σ composed from primitives: σ(z2) = y and σ'(z2).
+    const json& composed = j["composed_sigmoid"];
+    check("σ(z2), composed", composed["value_composed"].get<double>(), expected.y);
+    check("σ'(z2), chain rule", composed["derivative_composed"].get<double>(),
+          expected.sigma_prime_z2);
+    check("σ'(z2), primitive", composed["derivative_primitive"].get<double>(),
+          expected.sigma_prime_z2);
+
+    // The modes: the parameters of 784-256-128-10, and one entry both ways.
+    const json& modes = j["modes"];
+    BOOST_TEST(modes["parameters"].get<std::size_t>() ==
+               784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10);
+    const double reverse = modes["reverse_value"].get<double>();
+    BOOST_TEST(std::abs(modes["forward_value"].get<double>() - reverse) <=
+               1e-13 * std::abs(reverse));
+    BOOST_TEST(modes["reverse_mode_flops"].get<double>() ==
+               modes["forward_flops"].get<double>() + modes["backward_flops"].get<double>());
+    BOOST_TEST(modes["forward_over_reverse"].get<double>() > 1e4);
+
+    // The timed runs train the same weights, and chapter 5's curve is followed exactly.
+    BOOST_TEST(j["speed"]["tape_max_weight_difference"].get<double>() == 0.0);
+    BOOST_TEST(j["speed"]["fused_max_weight_difference"].get<double>() <= 1e-12);
+    BOOST_TEST(j["speed"]["tape_epoch_seconds"].get<double>() > 0.0);
+    BOOST_TEST(j["training"]["max_loss_difference"].get<double>() <= 1e-12 * expected.J);
+}
+
+// With --hidden tanh every value follows from a derivation written here in long double.
+BOOST_AUTO_TEST_CASE(ch11_autodiff_with_a_tanh_hidden_layer) {
+    const json j = run_json(BACKPROP_CH11_AUTODIFF, {"--hidden", "tanh", "--samples", "64"});
+    oracle::real a1[3], z2 = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+        a1[k] = std::tanh(expected.z1[k]);
+        z2 += a1[k] * expected.W2[k];
+    }
+    const oracle::real y = 1 / (1 + std::exp(-z2));
+    const oracle::real delta2 = (y - expected.t) * y * (1 - y);
+    oracle::real dW1[2][3], dW2[3];
+    for (std::size_t k = 0; k < 3; ++k) {
+        dW2[k] = a1[k] * delta2;
+        for (std::size_t i = 0; i < 2; ++i)
+            dW1[i][k] = expected.x[i] * delta2 * expected.W2[k] * (1 - a1[k] * a1[k]);
+    }
+    BOOST_TEST(j["hidden"] == "tanh");
+    for (const char* who : {"scalar", "tape", "hand"}) {
+        check_matrix(j["gradients"][who], "dJ_dW1", dW1, 2);
+        check_column(j["gradients"][who], "dJ_dW2", dW2, 3);
+    }
+    check("J", j["scalar"]["J"].get<double>(), (y - expected.t) * (y - expected.t) / 2);
+}
+
+BOOST_AUTO_TEST_CASE(ch11_autodiff_draws_the_scalar_graph) {
+    namespace fs = std::filesystem;
+    const fs::path dot =
+        fs::temp_directory_path() / ("backprop-ch11-" + std::to_string(::getpid()) + ".dot");
+    const ProgramResult result =
+        run_program(BACKPROP_CH11_AUTODIFF, {"--json", "--samples", "64", "--dot", dot.string()});
+    std::ifstream in(dot);
+    std::ostringstream text;
+    text << in.rdbuf();
+    fs::remove(dot);
+    BOOST_TEST_REQUIRE(result.exit_status == 0, result.err);
+    const json j = json::parse(result.out);
+    const std::string graph = text.str();
+    BOOST_TEST(graph.find("digraph autodiff {") != std::string::npos, graph);
+    // A node statement per node, an arrow per operand.
+    std::size_t operands = 0;
+    for (const auto& node : j["scalar"]["nodes"])
+        operands += node["operands"].size();
+    std::size_t arrows = 0, boxes = 0;
+    for (std::size_t at = graph.find(" -> "); at != std::string::npos;
+         at = graph.find(" -> ", at + 1))
+        ++arrows;
+    for (std::size_t at = graph.find("[label = \"#"); at != std::string::npos;
+         at = graph.find("[label = \"#", at + 1))
+        ++boxes;
+    BOOST_TEST(arrows == operands);
+    BOOST_TEST(boxes == j["scalar"]["nodes"].size());
+}
+
 BOOST_AUTO_TEST_CASE(ch08_vectorize_json) {
     const json j = run_json(BACKPROP_CH08_VECTORIZE, {"--samples", "256", "--sizes", "50,20,10"});
     const auto& list = j["implementations"];
