@@ -89,6 +89,11 @@ std::vector<Page> pages() {
         {"chapter_activations.html", {prose(std::log(2.0L)), "0.75"}},
         {"chapter_learning_rate.html", {}},
         {"chapter_vanishing.html", {}},
+        // Chapter 4's gradients by automatic differentiation, and the input's gradient as the
+        // sum over its three paths, (W1)_1j times (delta1)_j.
+        {"chapter_autodiff.html",
+         {prose(e.J), prose(e.delta1[0]), prose(e.dJ_dW1[0][0]),
+          prose(e.W1[0][0] * e.delta1[0] + e.W1[0][1] * e.delta1[1] + e.W1[0][2] * e.delta1[2])}},
         // The 2-2-2 example's first output, Mazur's published 0.75136507 (to 5 digits).
         {"appendix_calculator.html", {prose(e.z1[0]), "0.75137"}},
         {"appendix_errata.html", {"0.47", prose(e.z1[0]), prose(e.y)}},

@@ -45,10 +45,12 @@ json read(const std::string& path) {
 }
 
 /// A number as prose shows it: \p digits significant digits, and powers of ten as
-/// 10<sup>n</sup>.
+/// 10<sup>n</sup> (never `e+05`).
 std::string prose(double v, int digits) {
     if (v == 0) return "0";
-    if (std::abs(v) >= 1e-4 && std::abs(v) < 1e6) return fmt::format("{:.{}g}", v, digits);
+    // Fixed-point where that needs no more digits than asked for (12345 at five, not 123456).
+    if (std::abs(v) >= 1e-4 && std::abs(v) < std::min(1e6, std::pow(10.0, digits)))
+        return fmt::format("{:.{}g}", v, digits);
     const int exponent = static_cast<int>(std::floor(std::log10(std::abs(v))));
     const double mantissa = v / std::pow(10.0, exponent);
     return fmt::format("{:.{}g}&times;10<sup>{}</sup>", mantissa, digits, exponent);
