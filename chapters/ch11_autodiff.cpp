@@ -171,12 +171,13 @@ int main(int argc, char** argv) {
 
         //! [scalar]
         // 1. Scalar autodiff: every number a Value, every operation a node.
+        const auto f = autodiff::activation_named(hidden);    // σ, or what --hidden names
         ValueMatrix xs = leaves(x, "x");                      // (1, 2)
         ValueMatrix W1 = leaves(worked_example::W1(), "W1");  // (2, 3)
         ValueMatrix W2 = leaves(worked_example::W2(), "W2");  // (3, 1)
         ValueMatrix z1 = matmul(xs, W1);                      // z1[j] = Σ_i x[i] W1[i][j]
         name_entries(z1, "z1");
-        ValueMatrix a1 = elementwise(autodiff::activation_named(hidden), z1);  // σ unless --hidden
+        ValueMatrix a1 = elementwise(f, z1);
         name_entries(a1, "a1");
         ValueMatrix z2 = matmul(a1, W2);
         name_entries(z2, "z2");
