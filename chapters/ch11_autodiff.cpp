@@ -34,6 +34,7 @@
 #include "backprop/nn/loss.hpp"
 #include "backprop/nn/mlp.hpp"
 #include "backprop/nn/worked_example.hpp"
+#include "backprop/train/gradient_check.hpp"
 #include "backprop/train/optimizer.hpp"
 
 using namespace backprop;
@@ -41,14 +42,9 @@ using namespace backprop::autodiff;
 
 namespace {
 
-// The largest |a − b| / max(|a|, |b|) over the entries of two matrices of one shape.
-double max_relative_difference(const Matrix& a, const Matrix& b) {
-    double worst = 0;
-    for (std::size_t i = 0; i < a.data().size(); ++i) {
-        const double scale = std::max(std::abs(a.data()[i]), std::abs(b.data()[i]));
-        if (scale > 0) worst = std::max(worst, std::abs(a.data()[i] - b.data()[i]) / scale);
-    }
-    return worst;
+// The largest relative error between two gradients of one shape (gradient_check.hpp).
+double largest_relative_error(const Matrix& a, const Matrix& b) {
+    return compare_gradients(a, b).max_relative_error;
 }
 
 // The scalar graph's nodes in topological order, each named for people: its label, or its
@@ -221,10 +217,10 @@ int main(int argc, char** argv) {
         const Matrix hand_dW2 = network.layer<Linear>(2).dJ_dW;
         //! [hand]
         const Matrix scalar_dW1 = grad_of(W1), scalar_dW2 = grad_of(W2);
-        const double agreement = std::max({max_relative_difference(scalar_dW1, hand_dW1),
-                                           max_relative_difference(tape_dW1, hand_dW1),
-                                           max_relative_difference(scalar_dW2, hand_dW2),
-                                           max_relative_difference(tape_dW2, hand_dW2)});
+        const double agreement = std::max({largest_relative_error(scalar_dW1, hand_dW1),
+                                           largest_relative_error(tape_dW1, hand_dW1),
+                                           largest_relative_error(scalar_dW2, hand_dW2),
+                                           largest_relative_error(tape_dW2, hand_dW2)});
 
         //! [fan_out]
         // 4. Fan-out: each input feeds all three hidden neurons, so ∂J/∂x is a sum of three
