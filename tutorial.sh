@@ -26,7 +26,8 @@ packages=(
     dataset-fashion-mnist            # chapter 9's data
     doxygen graphviz gnuplot-nox     # the book: pages, computation graph, plots
     libjs-mathjax doxygen-awesome-css libjs-lunr libxml2-dev  # the book: math, theme, search
-    chromium                         # the book's browser test
+    chromium                         # the book's browser tests
+    emscripten                       # the book's interactive pages (the calculator in WebAssembly)
     clang-14 libclang-rt-14-dev      # libFuzzer (the fuzz preset)
     clang-tidy cppcheck clang-format # static analysis, and the one code style
 )

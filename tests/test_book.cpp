@@ -9,7 +9,6 @@
 // Without Chromium the test reports itself skipped (exit status 77), never passed.
 #define BOOST_TEST_MODULE book
 #define BOOST_TEST_NO_MAIN
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -24,6 +23,7 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include "browser.hpp"
 #include "run_program.hpp"
 #include "worked_example_oracle.hpp"
 
@@ -31,24 +31,6 @@ namespace fs = std::filesystem;
 namespace data = boost::unit_test::data;
 
 namespace {
-
-/// The browser: $BACKPROP_CHROMIUM, or the first of the usual names on the PATH.
-std::string find_chromium() {
-    if (const char* chosen = std::getenv("BACKPROP_CHROMIUM")) return chosen;
-    const char* path = std::getenv("PATH");
-    std::stringstream folders(path ? path : "");
-    for (std::string folder; std::getline(folders, folder, ':');)
-        for (const char* name : {"chromium", "chromium-browser", "google-chrome"})
-            if (fs::exists(fs::path(folder) / name)) return (fs::path(folder) / name).string();
-    return {};
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 /// A number as the book's prose prints it: five significant digits.
 std::string prose(oracle::real value) {
@@ -139,7 +121,7 @@ const fs::path& checked_copy() {
         for (const Search& search : searches)
             words += (words.empty() ? "\"" : ", \"") + search.word + "\"";
         for (const Page& page : pages()) {
-            std::string html = read_file(dir / page.file);
+            std::string html = browser::read_file(dir / page.file);
             const auto end = html.rfind("</body>");
             if (end != std::string::npos)
                 html.insert(end, "<script>var bookCheckSearches = [" + words +
@@ -169,26 +151,13 @@ const nlohmann::json& open_in_browser(const std::string& page, Width width) {
     const auto known = opened.find({page, width});
     if (known != opened.end()) return known->second;
     const bool phone = width == Width::phone;
-    const ProgramResult result = run_program(
-        chromium,
-        {"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--user-data-dir=" + (checked_copy() / ".chromium-profile").string(),
-         phone ? "--window-size=500,900" : "--window-size=1280,1000", "--virtual-time-budget=20000",
-         "--dump-dom", "file://" + (checked_copy() / ((phone ? "phone_" : "") + page)).string()});
+    const ProgramResult result =
+        browser::dump_dom(chromium, checked_copy() / ((phone ? "phone_" : "") + page),
+                          checked_copy() / ".chromium-profile", phone ? "500,900" : "1280,1000");
     BOOST_TEST_REQUIRE(result.exit_status == 0, "chromium failed: " << result.err);
-    // (Plain searches, not std::regex: libstdc++'s regex recurses per character and overflows
-    // the stack on a long page.)
-    const std::string open = "<pre id=\"book-check\">";
-    const auto begin = result.out.find(open);
-    const auto end = result.out.find("</pre>", begin);
-    BOOST_TEST_REQUIRE((begin != std::string::npos && end != std::string::npos),
+    const std::string text = browser::pre_text(result.out, "book-check");
+    BOOST_TEST_REQUIRE(!text.empty(),
                        page << ": the check script did not report (MathJax never finished?)");
-    std::string text = result.out.substr(begin + open.size(), end - begin - open.size());
-    for (const auto& [entity, character] :
-         {std::pair{"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}})
-        for (auto at = text.find(entity); at != std::string::npos; at = text.find(entity, at))
-            text.replace(at, std::string(entity).size(), character);
     return opened[{page, width}] = nlohmann::json::parse(text);
 }
 
@@ -199,7 +168,7 @@ bool resolves(const std::string& target) {
     const fs::path path = book / target.substr(0, hash);
     if (!fs::exists(path)) return false;
     if (hash == std::string::npos || hash + 1 == target.size()) return true;
-    const std::string anchor = target.substr(hash + 1), linked = read_file(path);
+    const std::string anchor = target.substr(hash + 1), linked = browser::read_file(path);
     return linked.find("id=\"" + anchor + "\"") != std::string::npos ||
            linked.find("name=\"" + anchor + "\"") != std::string::npos;
 }
@@ -280,7 +249,7 @@ BOOST_AUTO_TEST_CASE(every_search_result_links_to_a_section, *when_the_book_has_
 }
 
 BOOST_DATA_TEST_CASE(every_internal_link_resolves, data::make(pages()), page) {
-    const std::string html = read_file(book / page.file);
+    const std::string html = browser::read_file(book / page.file);
     int links = 0;
     for (auto at = html.find("href=\""); at != std::string::npos; at = html.find("href=\"", at)) {
         at += 6;
@@ -296,12 +265,8 @@ BOOST_DATA_TEST_CASE(every_internal_link_resolves, data::make(pages()), page) {
 }
 
 int main(int argc, char* argv[]) {
-    chromium = find_chromium();
-    if (chromium.empty()) {
-        std::cout << "SKIPPED: no Chromium found (install Debian's chromium, or set "
-                     "BACKPROP_CHROMIUM to a Chromium or Chrome binary)\n";
-        return 77;
-    }
+    chromium = browser::chromium_or_skip();
+    if (chromium.empty()) return browser::skipped;
     if (!BACKPROP_BOOK_SEARCH)
         std::cout << "The search cases are skipped: the book was configured without lunr.js "
                      "(Debian's libjs-lunr) or libxml2 (libxml2-dev), and has Doxygen's search "
