@@ -46,18 +46,20 @@ inline std::string read_file(const std::filesystem::path& path) {
     return text.str();
 }
 
-/// Opens the file \p page in headless \p chromium, offline (no network service is started,
-/// and the page is a file), with a profile in \p profile, a window of \p window_size
-/// ("W,H"), and up to 20 s of the page's own time for its scripts; returns the DOM then.
+/// Opens the file \p page in headless \p chromium, offline: no host name resolves (so any
+/// address a page tried to reach would fail), no background service starts, and the page is a
+/// file. Uses a profile in \p profile and a window of \p window_size ("W,H"), gives the page up
+/// to 20 s of its own time for its scripts, and returns the DOM then.
 inline ProgramResult dump_dom(const std::string& chromium, const std::filesystem::path& page,
                               const std::filesystem::path& profile,
                               const std::string& window_size = "1280,1000") {
     return run_program(
         chromium,
-        {"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--user-data-dir=" + profile.string(), "--window-size=" + window_size,
-         "--virtual-time-budget=20000", "--dump-dom", "file://" + page.string()});
+        {"--headless", "--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND", "--disable-gpu",
+         "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile.string(),
+         "--window-size=" + window_size, "--virtual-time-budget=20000", "--dump-dom",
+         "file://" + page.string()});
 }
 
 /// The text of the element `<pre id="ID">` in \p dom, its HTML entities decoded; empty if the
