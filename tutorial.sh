@@ -28,6 +28,7 @@ packages=(
     libjs-mathjax doxygen-awesome-css libjs-lunr libxml2-dev  # the book: math, theme, search
     chromium                         # the book's browser tests
     emscripten                       # the book's interactive pages (the calculator in WebAssembly)
+    libopenmpi-dev openmpi-bin       # chapter 12: data-parallel training on MPI
     clang-14 libclang-rt-14-dev      # libFuzzer (the fuzz preset)
     clang-tidy cppcheck clang-format # static analysis, and the one code style
 )
@@ -50,10 +51,20 @@ install_missing() {
 
 run_chapters() {
     # Every chapter program, in chapter order (one per source file, so that a program left in
-    # an older build folder under an older name is not run), then the errata table.
+    # an older build folder under an older name is not run), then the errata table. Chapter 12
+    # runs on MPI, with 2 processes (as root too: mpirun refuses root unless told).
     local source program
     for source in chapters/ch[0-9][0-9]_*.cpp chapters/errata.cpp; do
         program=build/release/chapters/$(basename "$source" .cpp)
+        if [[ "$program" == */ch12_data_parallel ]]; then
+            if [[ ! -x "$program" ]]; then
+                printf '\n(chapter 12 is not built: it needs MPI, see the README)\n'
+                continue
+            fi
+            printf '\n\033[1m$ mpirun -n 2 %s\033[0m\n\n' "$program"
+            OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -n 2 "$program"
+            continue
+        fi
         printf '\n\033[1m$ %s\033[0m\n\n' "$program"
         "$program"
     done

@@ -100,8 +100,7 @@ struct Options {
     std::string csv_path, save_path, load_path, misclassified_path;
 
     void add_to(CLI::App& app) {
-        app.add_option("--data", data_dir, "Directory with the IDX files (train-*, t10k-*)")
-            ->capture_default_str();
+        add_data_option(app, data_dir);
         app.add_option("--class-names", class_names,
                        "Names of the classes: fashion or digits (MNIST)")
             ->check(CLI::IsMember({"fashion", "digits"}))
@@ -120,25 +119,11 @@ struct Options {
         app.add_option("--schedule", schedule, "Learning-rate schedule: constant, step or cosine")
             ->check(CLI::IsMember({"constant", "step", "cosine"}))
             ->capture_default_str();
-        app.add_option("--momentum", momentum, "Momentum, in [0, 1)")
-            ->check(finite_number(0.0, 0.999))
-            ->capture_default_str();
-        app.add_option("--weight-decay", weight_decay, "Weight decay (L2), 0 for none")
-            ->check(finite_number(0.0, 1.0))
-            ->capture_default_str();
+        add_sgd_options(app, momentum, weight_decay);
         add_seed_option(app, seed, "Seed of the initial weights and the shuffling")
             ->capture_default_str();
-        app.add_option("--train-samples", train_samples,
-                       "Train on only the first N training images (0: all)")
-            ->check(whole_number(0, 100'000'000))
-            ->capture_default_str();
-        std::vector<std::string> implementations;
-        for (const Products& engine : available_products())
-            implementations.emplace_back(engine.name);
-        app.add_option("--implementation", implementation,
-                       "Matrix-product engine of the Linear layers (chapter 8)")
-            ->check(CLI::IsMember(implementations))
-            ->capture_default_str();
+        add_train_samples_option(app, train_samples);
+        add_implementation_option(app, implementation);
         app.add_option("--csv", csv_path, "Write the per-epoch curves to this CSV file")
             ->check(writable_destination());
         app.add_option("--save", save_path, "Save the trained model to this file")
@@ -338,9 +323,7 @@ int main(int argc, char** argv) {
         //! [data]
 
         //! [model]
-        std::vector<std::size_t> sizes{train.features()};
-        sizes.insert(sizes.end(), o.hidden.begin(), o.hidden.end());
-        sizes.push_back(train.classes);
+        const std::vector<std::size_t> sizes = mlp_sizes(train.features(), o.hidden, train.classes);
         if (o.load_path.empty()) check_training_memory(sizes, o.batch);  // before allocating
         const Init initialisation =
             o.init == "xavier" || (o.init == "auto" && o.activation != "relu") ? Init::xavier

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "backprop/core/products.hpp"
 #include "backprop/data/files.hpp"
 
 namespace backprop {
@@ -226,6 +227,39 @@ CLI::Option* add_epochs_option(CLI::App& app, std::size_t& epochs, const std::st
 CLI::Option* add_batch_option(CLI::App& app, std::size_t& batch, std::size_t smallest) {
     return app.add_option("--batch", batch, "Mini-batch size")
         ->check(whole_number(smallest, 65'536))
+        ->capture_default_str();
+}
+
+void add_sgd_options(CLI::App& app, double& momentum, double& weight_decay) {
+    app.add_option("--momentum", momentum, "Momentum, in [0, 1)")
+        ->check(finite_number(0.0, 0.999))
+        ->capture_default_str();
+    app.add_option("--weight-decay", weight_decay, "Weight decay (L2), 0 for none")
+        ->check(finite_number(0.0, 1.0))
+        ->capture_default_str();
+}
+
+CLI::Option* add_data_option(CLI::App& app, std::string& data_dir) {
+    return app.add_option("--data", data_dir, "Directory with the IDX files (train-*, t10k-*)")
+        ->capture_default_str();
+}
+
+CLI::Option* add_train_samples_option(CLI::App& app, std::size_t& train_samples) {
+    return app
+        .add_option("--train-samples", train_samples,
+                    "Train on only the first N training images (0: all)")
+        ->check(whole_number(0, 100'000'000))
+        ->capture_default_str();
+}
+
+CLI::Option* add_implementation_option(CLI::App& app, std::string& implementation) {
+    std::vector<std::string> implementations;
+    for (const Products& engine : available_products())
+        implementations.emplace_back(engine.name);
+    return app
+        .add_option("--implementation", implementation,
+                    "Matrix-product engine of the Linear layers (chapter 8)")
+        ->check(CLI::IsMember(implementations))
         ->capture_default_str();
 }
 

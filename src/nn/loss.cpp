@@ -150,18 +150,28 @@ double softmax_cross_entropy(const Matrix& Z, const Matrix& T) {
 
 // For targets t that sum to s per row, dJ/dz_k = s * softmax(z)_k - t_k; with one-hot (or
 // any probability) targets s = 1 and this is the familiar softmax(z) - t.
-void softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T, Matrix& G) {
+void softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T, Matrix& G,
+                                    std::size_t batch) {
     require_same_shape("softmax_cross_entropy_gradient", "Z", Z, "T", T);
     require_classes("softmax_cross_entropy_gradient", Z);
+    if (batch < Z.size1())
+        throw std::invalid_argument("softmax_cross_entropy_gradient: a batch of " +
+                                    std::to_string(batch) + " samples cannot have " +
+                                    std::to_string(Z.size1()) + " rows of Z");
     ensure_shape(G, Z.size1(), Z.size2());
+    const auto samples = static_cast<double>(batch);
     for (std::size_t i = 0; i < Z.size1(); ++i) {
         const NormalisedRow row(Z, i);
         double s = 0.0;
         for (std::size_t k = 0; k < Z.size2(); ++k)
             s += T(i, k);
         for (std::size_t k = 0; k < Z.size2(); ++k)
-            G(i, k) = row.cross_entropy_gradient(T, k, s) / batch_size(Z);
+            G(i, k) = row.cross_entropy_gradient(T, k, s) / samples;
     }
+}
+
+void softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T, Matrix& G) {
+    softmax_cross_entropy_gradient(Z, T, G, Z.size1());
 }
 
 Matrix softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T) {

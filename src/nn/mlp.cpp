@@ -73,6 +73,14 @@ Sequential mlp(const std::vector<Matrix>& W, const std::vector<Vector>& b,
     return Sequential(std::move(layers));  // checks that the layers fit one another
 }
 
+std::vector<std::size_t> mlp_sizes(std::size_t inputs, const std::vector<std::size_t>& hidden,
+                                   std::size_t outputs) {
+    std::vector<std::size_t> sizes{inputs};
+    sizes.insert(sizes.end(), hidden.begin(), hidden.end());
+    sizes.push_back(outputs);
+    return sizes;
+}
+
 std::vector<std::size_t> layer_sizes(const Sequential& network) {
     std::vector<std::size_t> sizes;
     for (const auto& layer : network.layers)

@@ -20,6 +20,27 @@ void Sgd::step(Sequential& network, double learning_rate) {
     update(network.parameters(), learning_rate);
 }
 
+void Sgd::step(Sequential& network, std::span<const Real> gradient, double learning_rate) {
+    std::vector<ParameterView> parameters = network.parameters();
+    std::size_t count = 0;
+    for (ParameterView& p : parameters) {
+        if (count + p.value.size() <= gradient.size())
+            p.gradient = gradient.subspan(count, p.value.size());
+        count += p.value.size();
+    }
+    if (count != gradient.size())
+        throw std::invalid_argument("Sgd::step: a gradient of " + std::to_string(gradient.size()) +
+                                    " entries for a network of " + std::to_string(count) +
+                                    " parameters");
+    update(parameters, learning_rate);
+}
+
+void gradient_of(Sequential& network, std::vector<Real>& gradient) {
+    gradient.clear();
+    for (const ParameterView& p : network.parameters())
+        gradient.insert(gradient.end(), p.gradient.begin(), p.gradient.end());
+}
+
 void Sgd::update(const std::vector<ParameterView>& parameters, double learning_rate) {
     if (momentum_ > 0.0 && velocity_.empty())
         for (const ParameterView& p : parameters)

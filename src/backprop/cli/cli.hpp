@@ -159,6 +159,16 @@ CLI::Option* add_batch_option(CLI::App& app, std::size_t& batch, std::size_t sma
 /// `--lr`, a finite number greater than 0.
 CLI::Option* add_learning_rate_option(CLI::App& app, double& learning_rate,
                                       const std::string& description = "Learning rate");
+/// `--momentum` (in [0, 0.999]) and `--weight-decay` (in [0, 1]), the two settings of Sgd
+/// besides the learning rate.
+void add_sgd_options(CLI::App& app, double& momentum, double& weight_decay);
+/// `--data`, the folder of the IDX files (a training and a test split).
+CLI::Option* add_data_option(CLI::App& app, std::string& data_dir);
+/// `--train-samples`, to train on the first N training images only (0: all of them).
+CLI::Option* add_train_samples_option(CLI::App& app, std::size_t& train_samples);
+/// `--implementation`, the matrix-product engine of the Linear layers: one of those this
+/// build has (available_products()).
+CLI::Option* add_implementation_option(CLI::App& app, std::string& implementation);
 /// `--seed`, a whole number from 0 to the largest \p seed holds (an unsigned integer, or an
 /// optional one).
 template <class Seed>

@@ -58,5 +58,11 @@ double softmax_cross_entropy(const Matrix& Z, const Matrix& T);
 Matrix softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T);
 /// The same, written into \p G (resized as needed): no allocation in a training loop.
 void softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T, Matrix& G);
+/// The same for a part of a mini-batch of \p batch samples: the rows of \p Z are some of
+/// them, and each is divided by \p batch, the size of the whole batch, so that the parts'
+/// gradients add up to the batch's (data parallelism, chapter 12). With \p batch = the rows
+/// of \p Z, the function above, to the bit.
+/// \throws std::invalid_argument if \p batch is smaller than the rows of \p Z.
+void softmax_cross_entropy_gradient(const Matrix& Z, const Matrix& T, Matrix& G, std::size_t batch);
 
 }  // namespace backprop

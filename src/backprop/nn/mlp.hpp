@@ -52,6 +52,11 @@ Sequential mlp(const std::vector<std::size_t>& sizes, const Activation& hidden, 
 Sequential mlp(const std::vector<Matrix>& W, const std::vector<Vector>& b,
                const Activation& hidden);
 
+/// \f$n_0, \dots, n_L\f$ of an MLP from \p inputs to \p outputs through the layers of
+/// \p hidden neurons: the sizes mlp() takes.
+std::vector<std::size_t> mlp_sizes(std::size_t inputs, const std::vector<std::size_t>& hidden,
+                                   std::size_t outputs);
+
 /// \f$n_0, \dots, n_L\f$: the inputs of the first Linear layer of \p network, then the
 /// outputs of each.
 std::vector<std::size_t> layer_sizes(const Sequential& network);

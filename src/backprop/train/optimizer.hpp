@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -37,6 +38,14 @@ class Sgd {
     ///   the first step (one optimizer per model).
     void step(Sequential& network, double learning_rate);
 
+    /// The same step from \p gradient instead of the gradients the network stored: every
+    /// parameter's entries, one after another in the order of `network.parameters()` (as
+    /// gradient_of() lays them out). For a gradient put together elsewhere, such as the sum
+    /// of the shards of a mini-batch over processes (chapter 12).
+    /// \throws std::invalid_argument if \p gradient's size is not the network's number of
+    ///   parameters, or as step().
+    void step(Sequential& network, std::span<const Real> gradient, double learning_rate);
+
     /// Backward from \p dJ_dY, then step(). Plain gradient descent (no momentum, no weight
     /// decay) takes each top-level Linear layer's step inside its backward pass instead
     /// (Linear::fused_learning_rate: \f$W \leftarrow W - \eta X^T\delta\f$ in one product),
@@ -48,6 +57,11 @@ class Sgd {
     double momentum_ = 0.0, weight_decay_ = 0.0;
     std::vector<std::vector<double>> velocity_;  // per parameter, with momentum
 };
+
+/// The gradients \p network's last backward stored, every parameter's entries one after
+/// another in the order of `network.parameters()`, written into \p gradient (resized to the
+/// network's number of parameters).
+void gradient_of(Sequential& network, std::vector<Real>& gradient);
 
 /// How the learning rate changes over a run.
 enum class Schedule {
