@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <numeric>
 #include <span>
@@ -170,7 +171,7 @@ int train_in_parallel(const MpiSession& mpi, Program& program, const Options& o)
     const bool text = !program.json.to_stdout();
     if (text) {
         report.title("Chapter 12: Data-parallel training on MPI");
-        report.text(fmt::format("processes {}, each holding every model and the whole data set",
+        report.text(fmt::format("processes {}, each holding the whole model and the whole data set",
                                 mpi.ranks()));
         report.text(fmt::format("model     {} ReLU, softmax cross-entropy, {} parameters",
                                 fmt::join(sizes, "-"), parameters));
@@ -271,7 +272,9 @@ int train_in_parallel(const MpiSession& mpi, Program& program, const Options& o)
                            {"different", drift.different},
                            {"largest_relative_difference", drift.largest_relative}};
         if (text) {
-            report.section("The weights against " + o.compare_path);
+            // The file's name only: the book captures this output, and must not show paths.
+            report.section("The weights against " +
+                           std::filesystem::path(o.compare_path).filename().string());
             report.text(drift.different == 0
                             ? fmt::format("identical: all {} entries, bit for bit", drift.entries)
                             : fmt::format("{} of {} entries differ, by at most {:.2e} of the "
@@ -305,10 +308,16 @@ int train_in_parallel(const MpiSession& mpi, Program& program, const Options& o)
         }
         json["communication"] = {{"alpha_seconds", alpha},
                                  {"beta_seconds_per_byte", beta},
+                                 // the same in the units the book quotes them in
+                                 {"alpha_microseconds", alpha * 1e6},
+                                 {"bandwidth_gbytes_per_second", 1e-9 / beta},
+                                 {"allreduce_predicted_milliseconds", predicted * 1e3},
+                                 {"allreduce_measured_milliseconds", measured * 1e3},
                                  {"gradient_bytes", bytes},
                                  {"allreduce_predicted_seconds", predicted},
                                  {"allreduce_measured_seconds", measured},
                                  {"compute_seconds_per_sample", per_sample},
+                                 {"sample_compute_microseconds", per_sample * 1e6},
                                  {"cluster_gbits", o.cluster_gbits},
                                  {"cluster_latency_us", o.cluster_latency_us},
                                  {"cluster", cluster}};

@@ -76,6 +76,8 @@ std::vector<Page> pages() {
         {"chapter_autodiff.html",
          {prose(e.J), prose(e.delta1[0]), prose(e.dJ_dW1[0][0]),
           prose(e.W1[0][0] * e.delta1[0] + e.W1[0][1] * e.delta1[1] + e.W1[0][2] * e.delta1[2])}},
+        // Chapter 9's network, 784-256-128-10: its weights and biases, summed in every step.
+        {"chapter_parallel.html", {"235146"}},
         // The 2-2-2 example's first output, Mazur's published 0.75136507 (to 5 digits).
         {"appendix_calculator.html", {prose(e.z1[0]), "0.75137"}},
         {"appendix_errata.html", {"0.47", prose(e.z1[0]), prose(e.y)}},

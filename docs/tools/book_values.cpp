@@ -9,7 +9,7 @@
 //       "quantity" or "name" key (the errata, chapter 8's implementations) are keyed by it:
 //       \errata_z1_0_printed, \ch08_implementations_eigen_epoch_seconds. Numbers have five
 //       significant digits, measurements (keys ending in seconds, _gflops, percent_of_peak,
-//       samples_per_second, speedup) three.
+//       samples_per_second, speedup, _gbytes_per_second) three.
 //
 //   book_values columns OUT FILE.json POINTER ...
 //       Writes whitespace-separated columns for gnuplot, one per JSON pointer to an array
@@ -60,8 +60,8 @@ std::string prose(double v, int digits) {
 /// fractions of peak, speedups) vary by a few percent from run to run, so the prose quotes
 /// them to three: their keys end in one of these.
 int significant_digits(const std::string& name) {
-    for (const std::string suffix :
-         {"seconds", "_gflops", "percent_of_peak", "samples_per_second", "speedup"})
+    for (const std::string suffix : {"seconds", "_gflops", "percent_of_peak", "samples_per_second",
+                                     "speedup", "_gbytes_per_second"})
         if (name.size() >= suffix.size() &&
             name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
             return 3;
