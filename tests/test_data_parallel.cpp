@@ -132,3 +132,16 @@ BOOST_AUTO_TEST_CASE(a_failing_process_ends_the_job) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(bad_arguments_are_usage_errors) {
+    // One process, started without mpiexec (MPI's singleton start).
+    BOOST_TEST(run_program(chapter, {"--help"}).exit_status == 0);
+    for (const std::vector<std::string>& arguments : {std::vector<std::string>{"--chunk", "0"},
+                                                      {"--reduction", "tree"},
+                                                      {"--batch", "-4"},
+                                                      {"--compare", "/nonexistent/model.bpmlp"}}) {
+        const ProgramResult result = run_program(chapter, arguments);
+        BOOST_TEST(result.exit_status == 2, arguments[0] << " " << arguments[1]);
+        BOOST_TEST(result.err.find(arguments[0]) != std::string::npos, result.err);
+    }
+}

@@ -46,8 +46,11 @@ MpiSession::~MpiSession() {
 }
 
 void MpiSession::abort(std::string_view program, std::string_view message, int status) const {
-    std::cerr << program << ": error: rank " << rank_ << " of " << ranks_ << ": " << message
-              << "\n(the whole job is stopped)" << std::endl;
+    // One write of the whole message, so that MPI's own report cannot land inside it.
+    const std::string text = std::string(program) + ": error: rank " + std::to_string(rank_) +
+                             " of " + std::to_string(ranks_) + ": " + std::string(message) +
+                             "\n(the whole job is stopped)\n";
+    std::cerr << text << std::flush;
     MPI_Abort(MPI_COMM_WORLD, status);
     std::abort();  // MPI_Abort does not return
 }
