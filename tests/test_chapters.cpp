@@ -530,6 +530,7 @@ BOOST_AUTO_TEST_CASE(ch08_vectorize_json) {
     BOOST_TEST(j["gflop_per_epoch"].get<double>() == 60000 * flops_per_sample / 1e9,
                boost::test_tools::tolerance(1e-12));
     BOOST_TEST(j["peak_gflops"].get<double>() > 0.0);
+    BOOST_TEST(j["peak_float32_gflops"].get<double>() > 0.0);
     const double loss = list[0]["final_loss"].get<double>();
     // What the kernels were compiled for, against the build's own setting (BACKPROP_NATIVE).
     const auto peak_instruction = j["peak_instruction"].get<std::string>();

@@ -1,5 +1,5 @@
 /// \file
-/// \brief The machine's peak double-precision speed on one core, measured.
+/// \brief The machine's peak speed on one core, measured, in double or single precision.
 ///
 /// Peak = the rate of fused multiply-adds (2 floating-point operations each) that one core
 /// can retire when nothing else limits it: many independent chains of `a = a * m + c` on the
@@ -11,9 +11,16 @@
 
 namespace backprop {
 
+/// The two floating-point precisions: a vector register holds twice as many floats as
+/// doubles, so the single-precision peak is twice the double one.
+enum class Precision {
+    float64,  ///< double
+    float32,  ///< float
+};
+
 /// The result of measure_peak().
 struct PeakMeasurement {
-    double flops_per_second;  ///< double-precision floating-point operations per second
+    double flops_per_second;  ///< floating-point operations per second, in \ref precision
     int vector_bits;          ///< the SIMD width the loop was compiled for (64: scalar)
     std::string instruction;  ///< e.g. "AVX-512 FMA"
     /// What the hot kernels (this loop, the Eigen engine, the activations on many values) were
@@ -23,11 +30,13 @@ struct PeakMeasurement {
     /// The widest multiply-add this CPU runs, read from the CPU itself (CPUID): what the loop
     /// would use if compiled for it. Differs from \ref instruction in a portable build.
     std::string cpu_instruction;
+    Precision precision = Precision::float64;  ///< of the operations counted
 };
 
-/// Runs an FMA-throughput loop on this thread for about \p seconds and returns the best
-/// rate of several repetitions. Built for this CPU (BACKPROP_NATIVE), the loop uses the
-/// widest vectors it has; built for portable x86-64, 128-bit SSE2 multiplies and adds.
-PeakMeasurement measure_peak(double seconds = 0.2);
+/// Runs an FMA-throughput loop in \p precision on this thread for about \p seconds and
+/// returns the best rate of several repetitions. Built for this CPU (BACKPROP_NATIVE), the
+/// loop uses the widest vectors it has; built for portable x86-64, 128-bit SSE2 multiplies
+/// and adds.
+PeakMeasurement measure_peak(double seconds = 0.2, Precision precision = Precision::float64);
 
 }  // namespace backprop
