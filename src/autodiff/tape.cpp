@@ -320,23 +320,27 @@ double Tape::tangent(Var J, Var theta, std::size_t entry) {
 }
 //! [tangent]
 
-double Tape::forward_flops() const {
+namespace {
+
+/// The sum over \p entries of one of their flop counts, \p count.
+template <class Entries>
+double total(const Entries& entries, double Tape::Entry::*count) {
     double sum = 0;
-    for (const Entry& e : entries_)
-        sum += e.forward_flops;
+    for (const auto& e : entries)
+        sum += e.*count;
     return sum;
+}
+
+}  // namespace
+
+double Tape::forward_flops() const {
+    return total(entries_, &Entry::forward_flops);
 }
 double Tape::backward_flops() const {
-    double sum = 0;
-    for (const Entry& e : entries_)
-        sum += e.backward_flops;
-    return sum;
+    return total(entries_, &Entry::backward_flops);
 }
 double Tape::tangent_flops() const {
-    double sum = 0;
-    for (const Entry& e : entries_)
-        sum += e.tangent_flops;
-    return sum;
+    return total(entries_, &Entry::tangent_flops);
 }
 
 // ---- A network on the tape --------------------------------------------------------------------
