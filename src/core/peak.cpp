@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <type_traits>
 
 namespace backprop {
 namespace {
@@ -38,7 +39,7 @@ constexpr int chains = 16;
 
 // The lanes of one vector of Scalar: 8 doubles or 16 floats in 512 bits.
 template <class Scalar>
-constexpr int lanes = bits / (8 * static_cast<int>(sizeof(Scalar)));
+constexpr int lanes = std::is_same_v<Scalar, float> ? bits / 32 : bits / 64;
 
 // 2 * lanes * chains * iterations operations; returns a value so that nothing is dropped.
 template <class Scalar>
