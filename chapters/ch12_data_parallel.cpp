@@ -214,6 +214,7 @@ int train_in_parallel(const MpiSession& mpi, Program& program, const Options& o)
                 const double loss = softmax_cross_entropy(logits, T);  // the chunk's mean loss
                 require_finite_loss(loss, {epoch + 1, steps + 1, o.learning_rate});
                 loss_sum += loss * double(chunk.rows);
+                samples_computed += double(chunk.rows);  // by this process, for the cost model
                 for (std::size_t s = 0; s < chunk.rows; ++s)
                     correct += T(s, predicted_class(logits, s)) == 1.0;
                 // (softmax(Z) − T)/n with n the whole batch: the chunks' gradients add up to it.
@@ -230,7 +231,6 @@ int train_in_parallel(const MpiSession& mpi, Program& program, const Options& o)
         }
         double totals[] = {loss_sum, correct, double(communication.bytes_sent)};
         sum_over_processes(mpi, totals);
-        samples_computed += double(train.size()) / double(mpi.ranks());
         compute_total += compute;
         const Evaluation on_test = evaluate(network, test);
         history.push_back({epoch + 1, totals[0] / double(train.size()),
@@ -239,10 +239,11 @@ int train_in_parallel(const MpiSession& mpi, Program& program, const Options& o)
                            double(steps) * double(parameters) * double(sizeof(Real)), totals[2]});
         const EpochRecord& r = history.back();
         if (text)
-            report.text(fmt::format("{:>6}{:>12.4f}{:>11.4f}{:>10.4f}{:>11.2f}{:>9.2f}{:>13.1f}",
-                                    r.epoch, r.train_loss, r.train_accuracy, r.test_accuracy,
-                                    r.compute_seconds, r.communication_seconds,
-                                    r.reduced_bytes / 1e6));
+            report.text(table_cell(double(r.epoch), 6, 0) + table_cell(r.train_loss, 12, 4) +
+                        table_cell(r.train_accuracy, 11, 4) + table_cell(r.test_accuracy, 10, 4) +
+                        table_cell(r.compute_seconds, 11, 2) +
+                        table_cell(r.communication_seconds, 9, 2) +
+                        table_cell(r.reduced_bytes / 1e6, 13, 1));
     }
 
     nlohmann::json json{{"processes", mpi.ranks()},
@@ -339,10 +340,9 @@ int train_in_parallel(const MpiSession& mpi, Program& program, const Options& o)
             report.text(fmt::format("{:>10}{:>16}{:>28}", "machines", "all-reduce ms",
                                     "batch per machine to match"));
             for (const nlohmann::json& row : cluster)
-                report.text(fmt::format("{:>10}{:>16.2f}{:>28.0f}",
-                                        row["machines"].get<std::size_t>(),
-                                        row["allreduce_seconds"].get<double>() * 1e3,
-                                        row["balanced_batch_per_machine"].get<double>()));
+                report.text(table_cell(row["machines"].get<double>(), 10, 0) +
+                            table_cell(row["allreduce_seconds"].get<double>() * 1e3, 16, 2) +
+                            table_cell(row["balanced_batch_per_machine"].get<double>(), 28, 0));
         }
     }
     if (first_process) program.json.emit(json);
