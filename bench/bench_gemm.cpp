@@ -49,9 +49,9 @@ const bool registered = [] {
     // (M, K, N): the forward product of a batch of 64 and of 256, and the weight gradient.
     const std::size_t shapes[][3] = {{64, 784, 128}, {784, 64, 128}, {256, 784, 256}};
     std::vector<std::pair<std::string, void (*)(const Matrix&, const Matrix&, Matrix&)>> tiers{
-        {"naive_ijk", products_named("naive").A_B}, {"naive_ikj", naive_ikj}};
+        {"naive_ijk", products_named("naive").float64.A_B}, {"naive_ikj", naive_ikj}};
     for (const Products& p : available_products())
-        if (p.name != "naive") tiers.emplace_back(std::string(p.name), p.A_B);
+        if (p.name != "naive") tiers.emplace_back(std::string(p.name), p.float64.A_B);
     for (const auto& [name, product] : tiers)
         for (const auto& s : shapes) {
             const std::string label = "gemm/" + name + "/" + std::to_string(s[0]) + "x" +

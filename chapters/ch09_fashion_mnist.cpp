@@ -10,7 +10,8 @@
 //     (He for ReLU, Xavier for sigmoid);
 //   - SGD with momentum and weight decay, and a learning rate that decays over the run;
 //   - the same Sequential network and layers as chapters 4 and 5, with chapter 8's fastest
-//     matrix-product engine.
+//     matrix-product engine, in float32 (chapter 8's single precision; --precision float64
+//     trains in double).
 //
 // The data is shuffled with a fixed seed each epoch, so the same flags give the same numbers.
 
@@ -94,7 +95,8 @@ struct Options {
     std::string data_dir = "/usr/share/datasets/fashion-mnist";
     std::vector<std::size_t> hidden{256, 128};
     std::string activation = "relu", init = "auto", schedule = "cosine", class_names = "fashion";
-    std::string implementation{fastest_products().name};
+    std::string implementation{fastest_products().name}, precision = "float32";
+    int threads = 1;
     std::size_t epochs = 20, batch = 64, train_samples = 0, seed = 1;
     double learning_rate = 0.05, momentum = 0.9, weight_decay = 1e-4;
     std::string csv_path, save_path, load_path, misclassified_path;
@@ -124,6 +126,8 @@ struct Options {
             ->capture_default_str();
         add_train_samples_option(app, train_samples);
         add_implementation_option(app, implementation);
+        add_precision_option(app, precision);
+        add_threads_option(app, threads);
         app.add_option("--csv", csv_path, "Write the per-epoch curves to this CSV file")
             ->check(writable_destination());
         app.add_option("--save", save_path, "Save the trained model to this file")
@@ -177,8 +181,9 @@ void print_header(Report& report, const Options& o, const Run& run, const Datase
     if (o.load_path.empty()) {  // on two lines, so that the book shows them whole
         report.text(fmt::format("training  SGD, batch {}, learning rate {} ({}), momentum {},",
                                 o.batch, o.learning_rate, o.schedule, o.momentum));
-        report.text(fmt::format("          weight decay {}, seed {}, {}", o.weight_decay, o.seed,
-                                o.implementation));
+        report.text(fmt::format("          weight decay {}, seed {}, {} in {}, {} thread{}",
+                                o.weight_decay, o.seed, o.implementation, o.precision, o.threads,
+                                o.threads == 1 ? "" : "s"));
     }
     if (o.epochs > 0) {
         report.text("");
@@ -254,6 +259,8 @@ nlohmann::json run_json(const Options& o, const Run& run, const Dataset& test) {
             {"parameters", run.parameters},
             {"epochs", run.history.size()},
             {"implementation", o.implementation},
+            {"precision", o.precision},
+            {"threads", o.threads},
             {"history", curves},
             {"test_accuracy", final_test.accuracy},
             {"test_loss", final_test.loss},
@@ -302,6 +309,114 @@ void print_results(Report& report, const Options& o, const Run& run, const Datas
     }
 }
 
+// Everything from the data to the results, with a network in precision Float.
+template <Scalar Float>
+int train_and_report(Program& program, Options& o) {
+    using Matrix = MatrixOf<Float>;
+    Run run;
+    run.names = o.class_names == "digits"
+                    ? std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
+                    : fashion_mnist_classes();
+
+    //! [data]
+    TrainTest data = load_train_test(o.data_dir);  // all four headers checked first
+    Dataset train = std::move(data.train);
+    const Dataset test = std::move(data.test);
+    if (o.train_samples > 0) train.keep_first(o.train_samples);
+    //! [data]
+
+    //! [model]
+    const std::vector<std::size_t> sizes = mlp_sizes(train.features(), o.hidden, train.classes);
+    if (o.load_path.empty()) check_training_memory(sizes, o.batch);  // before allocating
+    const Init initialisation = o.init == "xavier" || (o.init == "auto" && o.activation != "relu")
+                                    ? Init::xavier
+                                    : Init::he;
+    SequentialOf<Float> network =
+        o.load_path.empty()
+            ? mlp<Float>(sizes, activation_named(o.activation), o.seed, initialisation)
+            : load_model<Float>(o.load_path);
+    network.use_engine(products_named(o.implementation));
+    SgdOf<Float> optimizer(o.momentum, o.weight_decay);
+    //! [model]
+    run.sizes = layer_sizes(network);
+    run.hidden_activation =
+        network.layers.size() > 1
+            ? std::string(network.template layer<ActivationLayerOf<Float>>(1).f.name)
+            : "no";
+    run.init = !o.load_path.empty() ? "loaded" : initialisation == Init::he ? "he" : "xavier";
+    for (const ParameterViewOf<Float>& p : network.parameters())
+        run.parameters += p.value.size();
+    if (!o.load_path.empty()) {
+        if (run.sizes.front() != train.features() || run.sizes.back() != train.classes)
+            throw std::runtime_error(fmt::format(
+                "{}: the model takes {} inputs and gives {} classes, the data has {} and {}",
+                o.load_path, run.sizes.front(), run.sizes.back(), train.features(), train.classes));
+        o.epochs = 0;
+    }
+
+    Report report(std::cout, 12, 4);
+    const bool text = !program.json.to_stdout();
+    if (text) print_header(report, o, run, train, test);
+
+    //! [training]
+    std::vector<EpochRecord>& history = run.history;
+    std::vector<std::size_t> order(train.size());
+    std::iota(order.begin(), order.end(), 0);
+    boost::random::mt19937_64 shuffler(o.seed);
+    const Schedule lr_schedule = schedule_named(o.schedule);
+    Matrix X, T, dJ_dZ;
+    for (std::size_t epoch = 0; epoch < o.epochs; ++epoch) {
+        const double lr = learning_rate_at(lr_schedule, o.learning_rate, epoch, o.epochs);
+        shuffle(order, shuffler);
+        ProgressBar progress(fmt::format("epoch {:>2}/{}", epoch + 1, o.epochs), train.size());
+        double loss_sum = 0;
+        std::size_t correct = 0;
+        const auto start = std::chrono::steady_clock::now();
+        for (std::size_t first = 0; first < train.size(); first += o.batch) {
+            const std::size_t n = std::min(o.batch, train.size() - first);
+            fill_batch(train, std::span(order).subspan(first, n), X, T);
+            const TrainingPosition at{epoch + 1, first / o.batch + 1, lr};
+            const Matrix& logits = network.forward(X);             // forward
+            const double loss = softmax_cross_entropy(logits, T);  // the batch's mean loss
+            require_finite_loss(loss, at);  // stop at once if training has blown up
+            loss_sum += loss * double(n);
+            for (std::size_t s = 0; s < n; ++s)  // the running accuracy
+                correct += T(s, predicted_class(logits, s)) == 1;
+            softmax_cross_entropy_gradient(logits, T, dJ_dZ);  // dJ/dZ = (softmax(Z) - T)/B
+            network.backward(dJ_dZ);                           // backward
+            require_finite_gradients(network, at);
+            optimizer.step(network, lr);  // the update
+            const double elapsed =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            progress.update(first + n, loss_sum / double(first + n), double(first + n) / elapsed);
+        }
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        progress.finish();
+        const Evaluation on_test = evaluate(network, test);
+        history.push_back({epoch + 1, lr, loss_sum / double(train.size()),
+                           double(correct) / double(train.size()), on_test.loss, on_test.accuracy,
+                           seconds});
+        //! [training]
+        if (text) print_epoch(report, history.back(), train.size());
+    }
+
+    //! [evaluation]
+    const Evaluation& final_test = run.final_test = evaluate(network, test);
+    std::vector<std::size_t>& misclassified = run.misclassified;
+    for (std::size_t i = 0; i < test.size() && misclassified.size() < 24; ++i)
+        if (final_test.predicted[i] != test.labels[i]) misclassified.push_back(i);
+    //! [evaluation]
+
+    if (!o.save_path.empty()) save_model(o.save_path, network);
+    if (!o.misclassified_path.empty() && !misclassified.empty())
+        write_image_grid(o.misclassified_path, test, misclassified, 8, 3);
+    if (!o.csv_path.empty()) write_csv(o.csv_path, history);
+    if (program.json.emit(run_json(o, run, test))) return 0;
+    print_results(report, o, run, test);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -310,107 +425,9 @@ int main(int argc, char** argv) {
     Options o;
     o.add_to(program.app);
     return program.run(argc, argv, [&] {
-        Run run;
-        run.names = o.class_names == "digits"
-                        ? std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
-                        : fashion_mnist_classes();
-
-        //! [data]
-        TrainTest data = load_train_test(o.data_dir);  // all four headers checked first
-        Dataset train = std::move(data.train);
-        const Dataset test = std::move(data.test);
-        if (o.train_samples > 0) train.keep_first(o.train_samples);
-        //! [data]
-
-        //! [model]
-        const std::vector<std::size_t> sizes = mlp_sizes(train.features(), o.hidden, train.classes);
-        if (o.load_path.empty()) check_training_memory(sizes, o.batch);  // before allocating
-        const Init initialisation =
-            o.init == "xavier" || (o.init == "auto" && o.activation != "relu") ? Init::xavier
-                                                                               : Init::he;
-        Sequential network =
-            o.load_path.empty() ? mlp(sizes, activation_named(o.activation), o.seed, initialisation)
-                                : load_model(o.load_path);
-        network.use_engine(products_named(o.implementation));
-        Sgd optimizer(o.momentum, o.weight_decay);
-        //! [model]
-        run.sizes = layer_sizes(network);
-        run.hidden_activation = network.layers.size() > 1
-                                    ? std::string(network.layer<ActivationLayer>(1).f.name)
-                                    : "no";
-        run.init = !o.load_path.empty() ? "loaded" : initialisation == Init::he ? "he" : "xavier";
-        for (const ParameterView& p : network.parameters())
-            run.parameters += p.value.size();
-        if (!o.load_path.empty()) {
-            if (run.sizes.front() != train.features() || run.sizes.back() != train.classes)
-                throw std::runtime_error(fmt::format(
-                    "{}: the model takes {} inputs and gives {} classes, the data has {} and {}",
-                    o.load_path, run.sizes.front(), run.sizes.back(), train.features(),
-                    train.classes));
-            o.epochs = 0;
-        }
-
-        Report report(std::cout, 12, 4);
-        const bool text = !program.json.to_stdout();
-        if (text) print_header(report, o, run, train, test);
-
-        //! [training]
-        std::vector<EpochRecord>& history = run.history;
-        std::vector<std::size_t> order(train.size());
-        std::iota(order.begin(), order.end(), 0);
-        boost::random::mt19937_64 shuffler(o.seed);
-        const Schedule lr_schedule = schedule_named(o.schedule);
-        Matrix X, T, dJ_dZ;
-        for (std::size_t epoch = 0; epoch < o.epochs; ++epoch) {
-            const double lr = learning_rate_at(lr_schedule, o.learning_rate, epoch, o.epochs);
-            shuffle(order, shuffler);
-            ProgressBar progress(fmt::format("epoch {:>2}/{}", epoch + 1, o.epochs), train.size());
-            double loss_sum = 0;
-            std::size_t correct = 0;
-            const auto start = std::chrono::steady_clock::now();
-            for (std::size_t first = 0; first < train.size(); first += o.batch) {
-                const std::size_t n = std::min(o.batch, train.size() - first);
-                fill_batch(train, std::span(order).subspan(first, n), X, T);
-                const TrainingPosition at{epoch + 1, first / o.batch + 1, lr};
-                const Matrix& logits = network.forward(X);             // forward
-                const double loss = softmax_cross_entropy(logits, T);  // the batch's mean loss
-                require_finite_loss(loss, at);  // stop at once if training has blown up
-                loss_sum += loss * double(n);
-                for (std::size_t s = 0; s < n; ++s)  // the running accuracy
-                    correct += T(s, predicted_class(logits, s)) == 1.0;
-                softmax_cross_entropy_gradient(logits, T, dJ_dZ);  // dJ/dZ = (softmax(Z) - T)/B
-                network.backward(dJ_dZ);                           // backward
-                require_finite_gradients(network, at);
-                optimizer.step(network, lr);  // the update
-                const double elapsed =
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-                progress.update(first + n, loss_sum / double(first + n),
-                                double(first + n) / elapsed);
-            }
-            const double seconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            progress.finish();
-            const Evaluation on_test = evaluate(network, test);
-            history.push_back({epoch + 1, lr, loss_sum / double(train.size()),
-                               double(correct) / double(train.size()), on_test.loss,
-                               on_test.accuracy, seconds});
-            //! [training]
-            if (text) print_epoch(report, history.back(), train.size());
-        }
-
-        //! [evaluation]
-        const Evaluation& final_test = run.final_test = evaluate(network, test);
-        std::vector<std::size_t>& misclassified = run.misclassified;
-        for (std::size_t i = 0; i < test.size() && misclassified.size() < 24; ++i)
-            if (final_test.predicted[i] != test.labels[i]) misclassified.push_back(i);
-        //! [evaluation]
-
-        if (!o.save_path.empty()) save_model(o.save_path, network);
-        if (!o.misclassified_path.empty() && !misclassified.empty())
-            write_image_grid(o.misclassified_path, test, misclassified, 8, 3);
-        if (!o.csv_path.empty()) write_csv(o.csv_path, history);
-        if (program.json.emit(run_json(o, run, test))) return 0;
-        print_results(report, o, run, test);
-        return 0;
+        set_product_threads(o.threads);
+        return precision_named(o.precision) == Precision::float32
+                   ? train_and_report<float>(program, o)
+                   : train_and_report<double>(program, o);
     });
 }

@@ -18,6 +18,7 @@ function(capture_mpi)
                 ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${ARG_PROCESSES}
                 $<TARGET_FILE:ch12_data_parallel> --json-file ${ARG_JSON} ${ARG_ARGS}
         DEPENDS ch12_data_parallel ${run_to_file} ${ARG_DEPENDS}
+        JOB_POOL timing
         COMMENT "Capturing ch12_data_parallel on ${ARG_PROCESSES} processes ${ARG_ARGS}"
         VERBATIM)
 endfunction()

@@ -95,11 +95,11 @@ BOOST_AUTO_TEST_CASE(one_to_four_processes_save_the_same_model) {
 BOOST_AUTO_TEST_CASE(one_chunk_per_batch_is_chapter_9) {
     const std::string parallel =
         train(*this, 1, dir / "chunked.bpmlp", {"--batch", "32", "--chunk", "32"});
-    const ProgramResult result =
-        run_program(BACKPROP_CH09_FASHION_MNIST,
-                    {"--data", (dir / "data").string(), "--hidden", "16", "--epochs", "2",
-                     "--batch", "32", "--schedule", "constant", "--class-names", "digits", "--save",
-                     (dir / "chapter9.bpmlp").string(), "--json"});
+    const ProgramResult result = run_program(
+        BACKPROP_CH09_FASHION_MNIST,
+        {"--data", (dir / "data").string(), "--hidden", "16", "--epochs", "2", "--batch", "32",
+         "--schedule", "constant", "--class-names", "digits", "--precision", "float64", "--save",
+         (dir / "chapter9.bpmlp").string(), "--json"});
     BOOST_TEST_REQUIRE(result.exit_status == 0, result.err);
     BOOST_TEST((browser::read_file(dir / "chapter9.bpmlp") == parallel));
 }

@@ -263,6 +263,23 @@ CLI::Option* add_implementation_option(CLI::App& app, std::string& implementatio
         ->capture_default_str();
 }
 
+CLI::Option* add_precision_option(CLI::App& app, std::string& precision) {
+    return app
+        .add_option("--precision", precision,
+                    "Numbers the network trains in: float64 (double) or float32 (float)")
+        ->check(CLI::IsMember({"float64", "float32"}))
+        ->capture_default_str();
+}
+
+CLI::Option* add_threads_option(CLI::App& app, int& threads) {
+    return app
+        .add_option("--threads", threads,
+                    "Threads of the OpenBLAS and Eigen engines (1, the benchmarks' setting, "
+                    "by default)")
+        ->check(whole_number(1, 1024))
+        ->capture_default_str();
+}
+
 CLI::Option* add_learning_rate_option(CLI::App& app, double& learning_rate,
                                       const std::string& description) {
     return app.add_option("--lr", learning_rate, description)

@@ -10,28 +10,42 @@
 
 namespace backprop::activations {
 
+// Each loop once, instantiated for double and for float: the float instances call libmvec's
+// expf and tanhf, 16 values per AVX-512 instruction.
+//
 // sigma(z) = 1/(1 + e^-z) for z >= 0 and e^z/(1 + e^z) for z < 0: with e = e^-|z| <= 1 both
 // are free of overflow and keep full relative precision for very negative z.
-void sigmoid_many(const double* __restrict z, double* __restrict a, std::size_t n) {
+template <Scalar T>
+void sigmoid_many(const T* __restrict z, T* __restrict a, std::size_t n) {
+    const T one = 1;
     for (std::size_t i = 0; i < n; ++i) {
-        const double e = std::exp(-std::abs(z[i]));
-        a[i] = (z[i] >= 0 ? 1.0 : e) / (1.0 + e);
+        const T e = std::exp(-std::abs(z[i]));
+        a[i] = (z[i] >= 0 ? one : e) / (one + e);
     }
 }
-
-void tanh_many(const double* __restrict z, double* __restrict a, std::size_t n) {
+template <Scalar T>
+void tanh_many(const T* __restrict z, T* __restrict a, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
         a[i] = std::tanh(z[i]);
 }
-
-void relu_many(const double* __restrict z, double* __restrict a, std::size_t n) {
+template <Scalar T>
+void relu_many(const T* __restrict z, T* __restrict a, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
-        a[i] = z[i] > 0 ? z[i] : 0.0;
+        a[i] = z[i] > 0 ? z[i] : T{0};
 }
-
-void identity_many(const double* __restrict z, double* __restrict a, std::size_t n) {
+template <Scalar T>
+void identity_many(const T* __restrict z, T* __restrict a, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
         a[i] = z[i];
 }
+
+template void sigmoid_many(const double*, double*, std::size_t);
+template void sigmoid_many(const float*, float*, std::size_t);
+template void tanh_many(const double*, double*, std::size_t);
+template void tanh_many(const float*, float*, std::size_t);
+template void relu_many(const double*, double*, std::size_t);
+template void relu_many(const float*, float*, std::size_t);
+template void identity_many(const double*, double*, std::size_t);
+template void identity_many(const float*, float*, std::size_t);
 
 }  // namespace backprop::activations

@@ -42,15 +42,18 @@ Vector column_sums(const Matrix& A) {
     return sums;
 }
 
-void column_sums(const Matrix& A, Vector& sums) {
+template <Scalar T>
+void column_sums(const MatrixOf<T>& A, VectorOf<T>& sums) {
     const std::size_t m = A.size1(), n = A.size2();
     sums.resize(n, false);
-    std::fill(sums.begin(), sums.end(), 0.0);
-    const double* a = A.data().data();  // row-major: row i is a[i n], ..., a[i n + n - 1]
-    double* s = sums.data().data();
+    std::fill(sums.begin(), sums.end(), T{0});
+    const T* a = A.data().data();  // row-major: row i is a[i n], ..., a[i n + n - 1]
+    T* s = sums.data().data();
     for (std::size_t i = 0; i < m; ++i)
         for (std::size_t j = 0; j < n; ++j)
             s[j] += a[i * n + j];
 }
+template void column_sums(const MatrixOf<double>& A, VectorOf<double>& sums);
+template void column_sums(const MatrixOf<float>& A, VectorOf<float>& sums);
 
 }  // namespace backprop

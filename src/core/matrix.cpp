@@ -5,6 +5,17 @@
 
 namespace backprop {
 
+std::string to_string(Precision precision) {
+    return precision == Precision::float32 ? "float32" : "float64";
+}
+
+Precision precision_named(std::string_view name) {
+    if (name == "float64") return Precision::float64;
+    if (name == "float32") return Precision::float32;
+    throw std::invalid_argument("unknown precision '" + std::string(name) +
+                                "'; valid names are: float64, float32");
+}
+
 std::string to_string(Shape shape) {
     return std::to_string(shape.rows) + "x" + std::to_string(shape.cols);
 }

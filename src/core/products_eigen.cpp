@@ -1,5 +1,6 @@
-// The Eigen engine: Eigen's GEMM on the uBLAS matrices' storage, mapped without a copy.
-// Built with -march=native (BACKPROP_NATIVE) so that Eigen uses the CPU's widest SIMD.
+// The Eigen engine: Eigen's GEMM on the uBLAS matrices' storage, mapped without a copy, in
+// double and in float. Built with -march=native (BACKPROP_NATIVE) so that Eigen uses the
+// CPU's widest SIMD, and with OpenMP where the build has it, for set_product_threads().
 #include <Eigen/Core>
 
 #include "backprop/core/products.hpp"
@@ -7,50 +8,73 @@
 namespace backprop {
 namespace {
 
-using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using ConstView = Eigen::Map<const RowMajor>;
-using View = Eigen::Map<RowMajor>;
+template <class T>
+using RowMajor = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-ConstView view(const Matrix& m) {
+template <class T>
+Eigen::Map<const RowMajor<T>> view(const MatrixOf<T>& m) {
     return {m.data().data(), static_cast<Eigen::Index>(m.size1()),
             static_cast<Eigen::Index>(m.size2())};
 }
-View view(Matrix& m) {
+template <class T>
+Eigen::Map<RowMajor<T>> view(MatrixOf<T>& m) {
     return {m.data().data(), static_cast<Eigen::Index>(m.size1()),
             static_cast<Eigen::Index>(m.size2())};
 }
 
-void A_B(const Matrix& A, const Matrix& B, Matrix& C) {
-    detail::check_product("eigen", "A_B", A, false, B, false, C);
+template <class T>
+void check(std::string_view product, const MatrixOf<T>& A, bool transpose_A, const MatrixOf<T>& B,
+           bool transpose_B, const MatrixOf<T>& C) {
+    detail::check_product("eigen", product, shape_of(A), transpose_A, shape_of(B), transpose_B,
+                          shape_of(C));
+}
+
+template <class T>
+void A_B(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
+    check("A_B", A, false, B, false, C);
     view(C).noalias() = view(A) * view(B);
 }
-void At_B(const Matrix& A, const Matrix& B, Matrix& C) {
-    detail::check_product("eigen", "At_B", A, true, B, false, C);
+template <class T>
+void At_B(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
+    check("At_B", A, true, B, false, C);
     view(C).noalias() = view(A).transpose() * view(B);
 }
-void A_Bt(const Matrix& A, const Matrix& B, Matrix& C) {
-    detail::check_product("eigen", "A_Bt", A, false, B, true, C);
+template <class T>
+void A_Bt(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
+    check("A_Bt", A, false, B, true, C);
     view(C).noalias() = view(A) * view(B).transpose();
+}
+template <class T>
+void add_At_B(T alpha, const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
+    check("add_At_B", A, true, B, false, C);
+    view(C).noalias() += alpha * view(A).transpose() * view(B);
 }
 
 // Eigen sizes its blocks from the L1 data cache it detects. On CPUs with 48 KiB of L1 (Intel
 // since Ice Lake, AMD Zen 5) its choice halves its speed on the forward product of a
 // mini-batch (64x784 by 784x128 here: 35 instead of 68 GFLOP/s); planning for 32 KiB restores
-// it and changes nothing where L1 is 32 KiB. Measured in bench_gemm.
+// it and changes nothing where L1 is 32 KiB. Measured in bench_gemm. And one thread, as every
+// engine starts with (OpenMP's default would be every core).
 const bool blocking_for_32k_l1 = [] {
     constexpr std::ptrdiff_t l1 = std::ptrdiff_t{32} * 1024;
     if (Eigen::l1CacheSize() > l1)
         Eigen::setCpuCacheSizes(l1, Eigen::l2CacheSize(), Eigen::l3CacheSize());
+    Eigen::setNbThreads(1);
     return true;
 }();
 
-void add_At_B(double alpha, const Matrix& A, const Matrix& B, Matrix& C) {
-    detail::check_product("eigen", "add_At_B", A, true, B, false, C);
-    view(C).noalias() += alpha * view(A).transpose() * view(B);
+template <class T>
+constexpr KernelsOf<T> kernels() {
+    return {A_B<T>, At_B<T>, A_Bt<T>, add_At_B<T>};
 }
 
 }  // namespace
 
-extern const Products eigen_products{"eigen", "Eigen GEMM", A_B, At_B, A_Bt, add_At_B};
+extern constinit const Products eigen_products{"eigen", "Eigen GEMM", kernels<double>(),
+                                               kernels<float>()};
+
+void set_eigen_threads(int threads) {
+    Eigen::setNbThreads(threads);
+}
 
 }  // namespace backprop

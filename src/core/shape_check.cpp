@@ -5,12 +5,12 @@
 
 namespace backprop {
 
-void require_same_shape(std::string_view operation, std::string_view a_name, const Matrix& a,
-                        std::string_view b_name, const Matrix& b) {
-    if (shape_of(a) == shape_of(b)) return;
+void require_same_shape(std::string_view operation, std::string_view a_name, Shape a,
+                        std::string_view b_name, Shape b) {
+    if (a == b) return;
     throw std::invalid_argument(std::string(operation) + ": " + std::string(a_name) + " is " +
-                                to_string(shape_of(a)) + " but " + std::string(b_name) + " is " +
-                                to_string(shape_of(b)) + "; they must have the same shape");
+                                to_string(a) + " but " + std::string(b_name) + " is " +
+                                to_string(b) + "; they must have the same shape");
 }
 
 void require_product(std::string_view operation, std::string_view a_name, Shape a,
@@ -22,11 +22,10 @@ void require_product(std::string_view operation, std::string_view a_name, Shape 
         " columns but " + std::to_string(b.rows) + " rows");
 }
 
-void require_shape(std::string_view operation, std::string_view name, const Matrix& m,
-                   Shape expected) {
-    if (shape_of(m) == expected) return;
+void require_shape(std::string_view operation, std::string_view name, Shape m, Shape expected) {
+    if (m == expected) return;
     throw std::invalid_argument(std::string(operation) + ": " + std::string(name) + " is " +
-                                to_string(shape_of(m)) + " but must be " + to_string(expected));
+                                to_string(m) + " but must be " + to_string(expected));
 }
 
 }  // namespace backprop

@@ -131,15 +131,15 @@ bool same_functions(const Activation& a, const Activation& b) {
 /// What a model file holds of an MLP (mlp.hpp): its weights and biases, layer by layer, and
 /// the activation of its hidden layers (`identity` for a network without any).
 struct Contents {
-    std::vector<const Matrix*> W;
-    std::vector<const Vector*> b;
+    std::vector<Matrix> W;  // in binary64, widened exactly from a float network's
+    std::vector<Vector> b;
     Activation hidden = activations::identity;
 };
 
 /// Refuses to save \p network because of its layer \p i (0-based): "layer 3 (Linear 4x2) "
 /// followed by \p pieces.
-template <class... Pieces>
-[[noreturn]] void refuse_layer(const std::filesystem::path& path, const Sequential& network,
+template <Scalar T, class... Pieces>
+[[noreturn]] void refuse_layer(const std::filesystem::path& path, const SequentialOf<T>& network,
                                std::size_t i, const Pieces&... pieces) {
     std::string why = "layer " + std::to_string(i + 1);
     why += " (";
@@ -151,21 +151,22 @@ template <class... Pieces>
 
 /// The contents of \p network, which must be an MLP: Linear layers with biases, the same
 /// activation between each two, and a Linear layer last.
-Contents contents_of(const std::filesystem::path& path, const Sequential& network) {
+template <Scalar T>
+Contents contents_of(const std::filesystem::path& path, const SequentialOf<T>& network) {
     Contents p;
     if (network.layers.empty()) refuse(path, "the network has no layers");
     const std::string shape =
         "; a model file holds an MLP: Linear with bias, activation, ..., Linear with bias";
     for (std::size_t i = 0; i < network.layers.size(); ++i) {
-        const Layer& layer = *network.layers[i];
+        const LayerOf<T>& layer = *network.layers[i];
         if (i % 2 == 0) {
-            const auto* linear = dynamic_cast<const Linear*>(&layer);
+            const auto* linear = dynamic_cast<const LinearOf<T>*>(&layer);
             if (!linear || !linear->b)
                 refuse_layer(path, network, i, "is not a Linear layer with bias", shape);
-            p.W.push_back(&linear->W);
-            p.b.push_back(&*linear->b);
+            p.W.push_back(converted<double>(linear->W));
+            p.b.push_back(converted<double>(*linear->b));
         } else {
-            const auto* activation = dynamic_cast<const ActivationLayer*>(&layer);
+            const auto* activation = dynamic_cast<const ActivationLayerOf<T>*>(&layer);
             if (!activation) refuse_layer(path, network, i, "is not an activation", shape);
             if (i > 1 && !same_functions(activation->f, p.hidden))
                 refuse_layer(path, network, i, "differs from layer 2 (", p.hidden.name,
@@ -188,19 +189,19 @@ std::vector<std::uint64_t> validate(const std::filesystem::path& path, const Con
                          std::to_string(max_size_count - 1));
     for (std::size_t l = 0; l < p.W.size(); ++l) {
         const std::string layer = "Linear layer " + std::to_string(l + 1);
-        if (l > 0 && p.W[l]->size1() != p.W[l - 1]->size2())
-            refuse(path, layer + "'s weights are " + to_string(shape_of(*p.W[l])) +
+        if (l > 0 && p.W[l].size1() != p.W[l - 1].size2())
+            refuse(path, layer + "'s weights are " + to_string(shape_of(p.W[l])) +
                              " but Linear layer " + std::to_string(l) + " has " +
-                             std::to_string(p.W[l - 1]->size2()) + " outputs");
-        if (p.b[l]->size() != p.W[l]->size2())
-            refuse(path, layer + "'s bias has " + std::to_string(p.b[l]->size()) +
-                             " entries; its weights " + to_string(shape_of(*p.W[l])) + " need " +
-                             std::to_string(p.W[l]->size2()));
+                             std::to_string(p.W[l - 1].size2()) + " outputs");
+        if (p.b[l].size() != p.W[l].size2())
+            refuse(path, layer + "'s bias has " + std::to_string(p.b[l].size()) +
+                             " entries; its weights " + to_string(shape_of(p.W[l])) + " need " +
+                             std::to_string(p.W[l].size2()));
     }
     std::vector<std::uint64_t> sizes;
-    sizes.push_back(p.W.front()->size1());
-    for (const Matrix* w : p.W)
-        sizes.push_back(w->size2());
+    sizes.push_back(p.W.front().size1());
+    for (const Matrix& w : p.W)
+        sizes.push_back(w.size2());
     for (std::size_t i = 0; i < sizes.size(); ++i)
         if (sizes[i] < 1 || sizes[i] > max_layer_size)
             refuse(path, "layer size n_" + std::to_string(i) + " = " + std::to_string(sizes[i]) +
@@ -228,8 +229,8 @@ std::vector<std::uint64_t> validate(const std::filesystem::path& path, const Con
                          bytes_text(max_file_bytes) + ")");
 
     for (std::size_t l = 0; l < p.W.size(); ++l) {
-        const Matrix& W = *p.W[l];
-        const Vector& b = *p.b[l];
+        const Matrix& W = p.W[l];
+        const Vector& b = p.b[l];
         for (std::size_t i = 0; i < W.size1(); ++i)
             for (std::size_t j = 0; j < W.size2(); ++j)
                 if (!std::isfinite(W(i, j)))
@@ -257,12 +258,12 @@ std::vector<unsigned char> serialize(const Contents& p, const std::vector<std::u
     for (std::uint64_t n : sizes)
         put_u64(out, n);
     for (std::size_t l = 0; l < p.W.size(); ++l) {
-        const Matrix& W = *p.W[l];
+        const Matrix& W = p.W[l];
         for (std::size_t i = 0; i < W.size1(); ++i)  // row-major, whatever the storage
             for (std::size_t j = 0; j < W.size2(); ++j)
                 put_f64(out, W(i, j));
-        for (std::size_t j = 0; j < p.b[l]->size(); ++j)
-            put_f64(out, (*p.b[l])(j));
+        for (std::size_t j = 0; j < p.b[l].size(); ++j)
+            put_f64(out, p.b[l](j));
     }
     put_u32(out, crc32_of(out.data(), out.size()));
     return out;
@@ -604,7 +605,8 @@ void check_model_destination(const std::filesystem::path& path) {
     destination_of(path);
 }
 
-void save_model(const std::filesystem::path& path, const Sequential& network) {
+template <Scalar T>
+void save_model(const std::filesystem::path& path, const SequentialOf<T>& network) {
     const Contents p = contents_of(path, network);
     const std::vector<std::uint64_t> sizes = validate(path, p);
     const Destination destination = destination_of(path);
@@ -645,7 +647,8 @@ void save_model(const std::filesystem::path& path, const Sequential& network) {
                              errno_text(error) + "; a power failure could bring back the old file");
 }
 
-Sequential load_model(const std::filesystem::path& path) {
+template <Scalar T>
+SequentialOf<T> load_model(const std::filesystem::path& path) {
     const std::vector<unsigned char> bytes = read_file(path);
     const std::size_t size = bytes.size();
     const unsigned char* data = bytes.data();
@@ -735,7 +738,12 @@ Sequential load_model(const std::filesystem::path& path) {
         weights.push_back(std::move(W));
         biases.push_back(std::move(b));
     }
-    return mlp(weights, biases, hidden);
+    return mlp<T>(weights, biases, hidden);
 }
+
+template void save_model(const std::filesystem::path&, const SequentialOf<double>&);
+template void save_model(const std::filesystem::path&, const SequentialOf<float>&);
+template SequentialOf<double> load_model(const std::filesystem::path&);
+template SequentialOf<float> load_model(const std::filesystem::path&);
 
 }  // namespace backprop

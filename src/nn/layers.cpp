@@ -13,13 +13,16 @@
 namespace backprop {
 namespace {
 
-std::span<double> span_of(Matrix& m) {
+template <class T>
+std::span<T> span_of(MatrixOf<T>& m) {
     return {m.data().data(), m.data().size()};
 }
-std::span<double> span_of(Vector& v) {
+template <class T>
+std::span<T> span_of(VectorOf<T>& v) {
     return {v.data().data(), v.data().size()};
 }
-std::span<const double> span_of(const Vector& v) {
+template <class T>
+std::span<const T> span_of(const VectorOf<T>& v) {
     return {v.data().data(), v.data().size()};
 }
 
@@ -27,22 +30,26 @@ std::span<const double> span_of(const Vector& v) {
 
 // ---- Linear ---------------------------------------------------------------------------
 
-Linear::Linear(const Matrix& W_) : W(W_), dJ_dW(W_.size1(), W_.size2(), 0.0) {}
+template <Scalar T>
+LinearOf<T>::LinearOf(const Matrix& W_) : W(W_), dJ_dW(W_.size1(), W_.size2(), T{0}) {}
 
-Linear::Linear(const Matrix& W_, const Vector& b_) : Linear(W_) {
+template <Scalar T>
+LinearOf<T>::LinearOf(const Matrix& W_, const Vector& b_) : LinearOf(W_) {
     if (b_.size() != W.size2())
         throw std::invalid_argument("Linear: b has " + std::to_string(b_.size()) +
                                     " entries but W (" + to_string(shape_of(W)) + ") has " +
                                     std::to_string(W.size2()) + " columns");
     b = b_;
-    dJ_db = Vector(b_.size(), 0.0);
+    dJ_db = Vector(b_.size(), T{0});
 }
 
-std::string Linear::description() const {
+template <Scalar T>
+std::string LinearOf<T>::description() const {
     return "Linear " + to_string(shape_of(W)) + (b ? "" : " without bias");
 }
 
-const Matrix& Linear::forward(const Matrix& X, bool) {
+template <Scalar T>
+const MatrixOf<T>& LinearOf<T>::forward(const Matrix& X, bool) {
     require_product("Linear::forward", "X", shape_of(X), "W", shape_of(W));
     X_ = &X;
     //! [linear_forward]
@@ -56,7 +63,8 @@ const Matrix& Linear::forward(const Matrix& X, bool) {
     //! [linear_forward]
 }
 
-const Matrix& Linear::backward(const Matrix& dJ_dZ, InputGradient input) {
+template <Scalar T>
+const MatrixOf<T>& LinearOf<T>::backward(const Matrix& dJ_dZ, InputGradient input) {
     if (!X_) throw std::logic_error("Linear::backward: called before forward");
     require_same_shape("Linear::backward", "dJ/dZ", dJ_dZ, "Z", Z_);
     //! [linear_backward]
@@ -79,43 +87,50 @@ const Matrix& Linear::backward(const Matrix& dJ_dZ, InputGradient input) {
 
 // The fused step: W <- W - α X^T δ as one product that adds into W, (B, in)^T x (B, out) ->
 // (in, out); the gradient is never stored. The bias steps with its (small) gradient.
-const Matrix& Linear::descend_fused(const Matrix& dJ_dZ, double alpha) {
-    engine->add_At_B(-alpha, *X_, dJ_dZ, W);
+template <Scalar T>
+const MatrixOf<T>& LinearOf<T>::descend_fused(const Matrix& dJ_dZ, double alpha) {
+    engine->add_At_B(static_cast<T>(-alpha), *X_, dJ_dZ, W);
     if (b) {
         column_sums(dJ_dZ, *dJ_db);
-        noalias(*b) -= alpha * *dJ_db;
+        noalias(*b) -= static_cast<T>(alpha) * *dJ_db;
     }
     return dJ_dX_;
 }
 
-std::vector<ParameterView> Linear::parameters() {
+template <Scalar T>
+std::vector<ParameterViewOf<T>> LinearOf<T>::parameters() {
     std::vector<ParameterView> views{{"W", span_of(W), span_of(dJ_dW), true}};
     if (b) views.push_back({"b", span_of(*b), span_of(*dJ_db), false});
     return views;
 }
 
-std::span<const double> Linear::shift_gradient() const {
+template <Scalar T>
+std::span<const T> LinearOf<T>::shift_gradient() const {
     if (!dJ_db) return {};
     return span_of(*dJ_db);
 }
 
 // ---- ActivationLayer --------------------------------------------------------------------
 
-std::string ActivationLayer::description() const {
+template <Scalar T>
+std::string ActivationLayerOf<T>::description() const {
     return std::string(f.name);
 }
 
-const Matrix& ActivationLayer::forward(const Matrix& Z, bool) {
+template <Scalar T>
+const MatrixOf<T>& ActivationLayerOf<T>::forward(const Matrix& Z, bool) {
     ensure_shape(A_, Z.size1(), Z.size2());
     if (one_at_a_time)
-        std::transform(Z.data().begin(), Z.data().end(), A_.data().begin(), f.f);
+        std::transform(Z.data().begin(), Z.data().end(), A_.data().begin(),
+                       [this](T z) { return static_cast<T>(f.f(z)); });
     else
-        f.f_many(Z.data().data(), A_.data().data(), Z.data().size());
+        f.many(Z.data().data(), A_.data().data(), Z.data().size());
     return A_;
 }
 
 // f'(Z) from the kept output A = f(Z).
-const Matrix& ActivationLayer::backward(const Matrix& dJ_dA, InputGradient input) {
+template <Scalar T>
+const MatrixOf<T>& ActivationLayerOf<T>::backward(const Matrix& dJ_dA, InputGradient input) {
     if (A_.size1() == 0) throw std::logic_error("ActivationLayer::backward: called before forward");
     require_same_shape("ActivationLayer::backward", "dJ/dA", dJ_dA, "A", A_);
     if (input == InputGradient::skip) {
@@ -123,31 +138,34 @@ const Matrix& ActivationLayer::backward(const Matrix& dJ_dA, InputGradient input
         return dJ_dZ_;
     }
     //! [activation_backward]
-    // δ = ∂J/∂Z = ∂J/∂A ⊙ f'(Z), elementwise, with f'(Z) from the kept A = f(Z).
+    // δ = ∂J/∂Z = ∂J/∂A ⊙ f'(Z), elementwise, with f'(Z) from the kept A = f(Z): entry by
+    // entry δ_i = (∂J/∂A)_i · f.df_from_f(A_i), in one loop (Activation::chain_many).
     ensure_shape(dJ_dZ_, dJ_dA.size1(), dJ_dA.size2());
-    for (std::size_t i = 0; i < dJ_dZ_.data().size(); ++i)
-        dJ_dZ_.data()[i] = dJ_dA.data()[i] * f.df_from_f(A_.data()[i]);
+    f.chain(A_.data().data(), dJ_dA.data().data(), dJ_dZ_.data().data(), A_.data().size());
     return dJ_dZ_;
     //! [activation_backward]
 }
 
-Matrix ActivationLayer::derivative() const {
+template <Scalar T>
+MatrixOf<T> ActivationLayerOf<T>::derivative() const {
     if (A_.size1() == 0)
         throw std::logic_error("ActivationLayer::derivative: called before forward");
     Matrix df(A_.size1(), A_.size2());
     for (std::size_t i = 0; i < df.data().size(); ++i)
-        df.data()[i] = f.df_from_f(A_.data()[i]);
+        df.data()[i] = static_cast<T>(f.df_from_f(A_.data()[i]));
     return df;
 }
 
 // ---- Softmax --------------------------------------------------------------------------------
 
-const Matrix& Softmax::forward(const Matrix& Z, bool) {
+template <Scalar T>
+const MatrixOf<T>& SoftmaxOf<T>::forward(const Matrix& Z, bool) {
     A_ = softmax(Z);
     return A_;
 }
 
-const Matrix& Softmax::backward(const Matrix& dJ_dA, InputGradient input) {
+template <Scalar T>
+const MatrixOf<T>& SoftmaxOf<T>::backward(const Matrix& dJ_dA, InputGradient input) {
     if (A_.size1() == 0) throw std::logic_error("Softmax::backward: called before forward");
     require_same_shape("Softmax::backward", "dJ/dA", dJ_dA, "A", A_);
     if (input == InputGradient::skip) {
@@ -157,7 +175,7 @@ const Matrix& Softmax::backward(const Matrix& dJ_dA, InputGradient input) {
     // Per sample: δ_k = a_k (g_k − Σ_j g_j a_j), the Jacobian a_k (δ_kj − a_j) applied to g.
     ensure_shape(dJ_dZ_, A_.size1(), A_.size2());
     for (std::size_t s = 0; s < A_.size1(); ++s) {
-        double g_dot_a = 0.0;
+        T g_dot_a = 0;
         for (std::size_t j = 0; j < A_.size2(); ++j)
             g_dot_a += dJ_dA(s, j) * A_(s, j);
         for (std::size_t k = 0; k < A_.size2(); ++k)
@@ -168,7 +186,8 @@ const Matrix& Softmax::backward(const Matrix& dJ_dA, InputGradient input) {
 
 // ---- BatchNorm ----------------------------------------------------------------------------
 
-BatchNorm::BatchNorm(std::size_t features, double epsilon, double momentum)
+template <Scalar T>
+BatchNormOf<T>::BatchNormOf(std::size_t features, double epsilon, double momentum)
     : gamma(features, 1.0),
       beta(features, 0.0),
       dJ_dgamma(features, 0.0),
@@ -178,11 +197,13 @@ BatchNorm::BatchNorm(std::size_t features, double epsilon, double momentum)
       epsilon_(epsilon),
       momentum_(momentum) {}
 
-std::string BatchNorm::description() const {
+template <Scalar T>
+std::string BatchNormOf<T>::description() const {
     return "BatchNorm " + std::to_string(gamma.size());
 }
 
-const Matrix& BatchNorm::forward(const Matrix& X, bool training) {
+template <Scalar T>
+const MatrixOf<T>& BatchNormOf<T>::forward(const Matrix& X, bool training) {
     const std::size_t B = X.size1(), n = X.size2();
     if (n != gamma.size())
         throw std::invalid_argument("BatchNorm::forward: X is " + to_string(shape_of(X)) +
@@ -220,7 +241,8 @@ const Matrix& BatchNorm::forward(const Matrix& X, bool training) {
     return Y_;
 }
 
-const Matrix& BatchNorm::backward(const Matrix& dJ_dY, InputGradient input) {
+template <Scalar T>
+const MatrixOf<T>& BatchNormOf<T>::backward(const Matrix& dJ_dY, InputGradient input) {
     require_same_shape("BatchNorm::backward", "dJ/dY", dJ_dY, "Y", Y_);
     // The gradient below differentiates through the batch's own statistics.
     if (!last_forward_in_training_)
@@ -248,18 +270,22 @@ const Matrix& BatchNorm::backward(const Matrix& dJ_dY, InputGradient input) {
     return dJ_dX_;
 }
 
-std::vector<ParameterView> BatchNorm::parameters() {
+template <Scalar T>
+std::vector<ParameterViewOf<T>> BatchNormOf<T>::parameters() {
     return {{"gamma", span_of(gamma), span_of(dJ_dgamma), false},
             {"beta", span_of(beta), span_of(dJ_dbeta), false}};
 }
 
-std::span<const double> BatchNorm::shift_gradient() const {
+template <Scalar T>
+std::span<const T> BatchNormOf<T>::shift_gradient() const {
     return span_of(dJ_dbeta);
 }
 
 // ---- Sequential -----------------------------------------------------------------------------
 
-Sequential::Sequential(std::vector<std::unique_ptr<Layer>> layers_) : layers(std::move(layers_)) {
+template <Scalar T>
+SequentialOf<T>::SequentialOf(std::vector<std::unique_ptr<Layer>> layers_)
+    : layers(std::move(layers_)) {
     if (layers.empty()) throw std::invalid_argument("Sequential: no layers");
     // The features each sample has between layers, once a layer fixes them, and which layer
     // did: every later layer that fixes its inputs must take exactly that many.
@@ -280,13 +306,15 @@ Sequential::Sequential(std::vector<std::unique_ptr<Layer>> layers_) : layers(std
     }
 }
 
-std::optional<std::size_t> Sequential::inputs() const {
+template <Scalar T>
+std::optional<std::size_t> SequentialOf<T>::inputs() const {
     for (const auto& layer : layers)
         if (const auto in = layer->inputs()) return in;
     return std::nullopt;
 }
 
-void Sequential::throw_not_a(std::size_t i) const {
+template <Scalar T>
+void SequentialOf<T>::throw_not_a(std::size_t i) const {
     const std::string call = "Sequential::layer(" + std::to_string(i) + "): ";
     if (i >= layers.size())
         throw std::invalid_argument(call + "the network has " + std::to_string(layers.size()) +
@@ -294,7 +322,8 @@ void Sequential::throw_not_a(std::size_t i) const {
     throw std::invalid_argument(call + layers[i]->description() + " is not the kind asked for");
 }
 
-const Matrix& Sequential::forward(const Matrix& X, bool training) {
+template <Scalar T>
+const MatrixOf<T>& SequentialOf<T>::forward(const Matrix& X, bool training) {
     const Matrix* h = &X;
     for (auto& layer : layers)
         h = &layer->forward(*h, training);
@@ -302,7 +331,8 @@ const Matrix& Sequential::forward(const Matrix& X, bool training) {
 }
 
 //! [sequential_backward]
-const Matrix& Sequential::backward(const Matrix& dJ_dY, InputGradient input) {
+template <Scalar T>
+const MatrixOf<T>& SequentialOf<T>::backward(const Matrix& dJ_dY, InputGradient input) {
     // From the output back: each layer turns the gradient of its output into that of its
     // input, storing the gradients of its own parameters on the way. The first layer's
     // input is the network's.
@@ -313,7 +343,8 @@ const Matrix& Sequential::backward(const Matrix& dJ_dY, InputGradient input) {
 }
 //! [sequential_backward]
 
-std::vector<ParameterView> Sequential::parameters() {
+template <Scalar T>
+std::vector<ParameterViewOf<T>> SequentialOf<T>::parameters() {
     std::vector<ParameterView> all;
     for (auto& layer : layers)
         for (ParameterView& p : layer->parameters())
@@ -321,30 +352,35 @@ std::vector<ParameterView> Sequential::parameters() {
     return all;
 }
 
-void Sequential::use_engine(const Products& engine) {
+template <Scalar T>
+void SequentialOf<T>::use_engine(const Products& engine) {
     for (auto& layer : layers)
         layer->use_engine(engine);
 }
 
 // ---- Residual -------------------------------------------------------------------------------
 
-Residual::Residual(std::vector<std::unique_ptr<Layer>> block_) : block(std::move(block_)) {}
+template <Scalar T>
+ResidualOf<T>::ResidualOf(std::vector<std::unique_ptr<Layer>> block_) : block(std::move(block_)) {}
 
-std::string Residual::description() const {
+template <Scalar T>
+std::string ResidualOf<T>::description() const {
     std::string text = "Residual(";
     for (std::size_t i = 0; i < block.layers.size(); ++i)
         text += (i ? " -> " : "") + block.layers[i]->description();
     return text + ")";
 }
 
-const Matrix& Residual::forward(const Matrix& X, bool training) {
+template <Scalar T>
+const MatrixOf<T>& ResidualOf<T>::forward(const Matrix& X, bool training) {
     const Matrix& F = block.forward(X, training);
     require_same_shape("Residual::forward", "F(X)", F, "X", X);
     Y_ = X + F;  // Y = X + F(X)
     return Y_;
 }
 
-const Matrix& Residual::backward(const Matrix& dJ_dY, InputGradient input) {
+template <Scalar T>
+const MatrixOf<T>& ResidualOf<T>::backward(const Matrix& dJ_dY, InputGradient input) {
     const Matrix& dJ_dX_through_F = block.backward(dJ_dY, input);
     if (input == InputGradient::skip) {
         dJ_dX_.resize(0, 0, false);
@@ -354,14 +390,35 @@ const Matrix& Residual::backward(const Matrix& dJ_dY, InputGradient input) {
     return dJ_dX_;
 }
 
-std::vector<ParameterView> Residual::parameters() {
+template <Scalar T>
+std::vector<ParameterViewOf<T>> ResidualOf<T>::parameters() {
     return block.parameters();
 }
 
-std::span<const double> Residual::shift_gradient() const {
+template <Scalar T>
+std::span<const T> ResidualOf<T>::shift_gradient() const {
     for (const auto& layer : block.layers)
         if (!layer->shift_gradient().empty()) return layer->shift_gradient();
     return {};
 }
+
+// ---- Both precisions, compiled once ---------------------------------------------------------
+
+template struct ParameterViewOf<double>;
+template struct ParameterViewOf<float>;
+template class LayerOf<double>;
+template class LayerOf<float>;
+template class LinearOf<double>;
+template class LinearOf<float>;
+template class ActivationLayerOf<double>;
+template class ActivationLayerOf<float>;
+template class SoftmaxOf<double>;
+template class SoftmaxOf<float>;
+template class BatchNormOf<double>;
+template class BatchNormOf<float>;
+template class SequentialOf<double>;
+template class SequentialOf<float>;
+template class ResidualOf<double>;
+template class ResidualOf<float>;
 
 }  // namespace backprop

@@ -36,8 +36,9 @@ void check_training_memory(const std::vector<std::size_t>& sizes, std::size_t ba
     throw std::length_error(message.str());
 }
 
-Sequential mlp(const std::vector<std::size_t>& sizes, const Activation& hidden, std::uint64_t seed,
-               Init init) {
+template <Scalar T>
+SequentialOf<T> mlp(const std::vector<std::size_t>& sizes, const Activation& hidden,
+                    std::uint64_t seed, Init init) {
     if (sizes.size() < 2)
         throw std::invalid_argument("mlp: needs at least two layer sizes, got " +
                                     std::to_string(sizes.size()));
@@ -52,26 +53,36 @@ Sequential mlp(const std::vector<std::size_t>& sizes, const Activation& hidden, 
         W.push_back(random_weights(sizes[l - 1], sizes[l], init, generator));
         b.emplace_back(sizes[l], 0.0);
     }
-    return mlp(W, b, hidden);
+    return mlp<T>(W, b, hidden);
 }
 
-Sequential mlp(const std::vector<Matrix>& W, const std::vector<Vector>& b,
-               const Activation& hidden) {
+template <Scalar T>
+SequentialOf<T> mlp(const std::vector<Matrix>& W, const std::vector<Vector>& b,
+                    const Activation& hidden) {
     if (W.empty() || W.size() != b.size())
         throw std::invalid_argument("mlp: " + std::to_string(W.size()) + " weight matrices and " +
                                     std::to_string(b.size()) + " bias vectors");
-    std::vector<std::unique_ptr<Layer>> layers;
+    std::vector<std::unique_ptr<LayerOf<T>>> layers;
     for (std::size_t l = 0; l < W.size(); ++l) {
         if (b[l].size() != W[l].size2())
             throw std::invalid_argument("mlp: b" + std::to_string(l + 1) + " has " +
                                         std::to_string(b[l].size()) + " entries but W" +
                                         std::to_string(l + 1) + " (" + to_string(shape_of(W[l])) +
                                         ") has " + std::to_string(W[l].size2()) + " columns");
-        if (l > 0) layers.push_back(std::make_unique<ActivationLayer>(hidden));
-        layers.push_back(std::make_unique<Linear>(W[l], b[l]));  // checks b against W
+        if (l > 0) layers.push_back(std::make_unique<ActivationLayerOf<T>>(hidden));
+        layers.push_back(std::make_unique<LinearOf<T>>(converted<T>(W[l]), converted<T>(b[l])));
     }
-    return Sequential(std::move(layers));  // checks that the layers fit one another
+    return SequentialOf<T>(std::move(layers));  // checks that the layers fit one another
 }
+
+template SequentialOf<double> mlp(const std::vector<std::size_t>&, const Activation&, std::uint64_t,
+                                  Init);
+template SequentialOf<float> mlp(const std::vector<std::size_t>&, const Activation&, std::uint64_t,
+                                 Init);
+template SequentialOf<double> mlp(const std::vector<Matrix>&, const std::vector<Vector>&,
+                                  const Activation&);
+template SequentialOf<float> mlp(const std::vector<Matrix>&, const std::vector<Vector>&,
+                                 const Activation&);
 
 std::vector<std::size_t> mlp_sizes(std::size_t inputs, const std::vector<std::size_t>& hidden,
                                    std::size_t outputs) {
@@ -81,15 +92,19 @@ std::vector<std::size_t> mlp_sizes(std::size_t inputs, const std::vector<std::si
     return sizes;
 }
 
-std::vector<std::size_t> layer_sizes(const Sequential& network) {
+template <Scalar T>
+std::vector<std::size_t> layer_sizes(const SequentialOf<T>& network) {
     std::vector<std::size_t> sizes;
     for (const auto& layer : network.layers)
-        if (const auto* linear = dynamic_cast<const Linear*>(layer.get())) {
+        if (const auto* linear = dynamic_cast<const LinearOf<T>*>(layer.get())) {
             if (sizes.empty()) sizes.push_back(linear->W.size1());
             sizes.push_back(linear->W.size2());
         }
     return sizes;
 }
+
+template std::vector<std::size_t> layer_sizes(const SequentialOf<double>&);
+template std::vector<std::size_t> layer_sizes(const SequentialOf<float>&);
 
 namespace {
 double sum_of_products(const std::vector<std::size_t>& sizes, std::size_t first) {

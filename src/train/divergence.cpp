@@ -1,10 +1,14 @@
 #include "backprop/train/divergence.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <span>
 #include <string>
+#include <type_traits>
 
 #include <boost/numeric/ublas/matrix.hpp>
 
@@ -27,9 +31,25 @@ std::string hint(const TrainingPosition& at) {
 }
 
 /// The first entry of \p values that is not finite, or nullptr.
-const double* first_non_finite(std::span<const double> values) {
+// Infinities and NaNs are the numbers whose exponent bits are all ones. Testing the bits,
+// and OR-ing the answers over the array, is one vectorized pass; std::isfinite in a search
+// is one value at a time. This runs after every step of training.
+template <class T>
+bool all_finite(std::span<const T> values) {
+    using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    // Infinity's bits are the exponent's, all ones, and nothing else.
+    constexpr auto exponent = std::bit_cast<Bits>(std::numeric_limits<T>::infinity());
+    unsigned non_finite = 0;
+    for (const T x : values)
+        non_finite |= static_cast<unsigned>((std::bit_cast<Bits>(x) & exponent) == exponent);
+    return non_finite == 0;
+}
+
+template <class T>
+const T* first_non_finite(std::span<const T> values) {
+    if (all_finite(values)) return nullptr;
     const auto it =
-        std::find_if(values.begin(), values.end(), [](double x) { return !std::isfinite(x); });
+        std::find_if(values.begin(), values.end(), [](T x) { return !std::isfinite(x); });
     return it == values.end() ? nullptr : &*it;
 }
 
@@ -47,16 +67,19 @@ void require_finite_loss(double loss, const TrainingPosition& at) {
                               hint(at));
 }
 
-void require_finite_gradients(const Sequential& network, const TrainingPosition& at) {
+template <Scalar T>
+void require_finite_gradients(const SequentialOf<T>& network, const TrainingPosition& at) {
     for (std::size_t l = 0; l < network.layers.size(); ++l) {
-        Layer& layer = *network.layers[l];
-        for (const ParameterView& p : layer.parameters())
-            if (const double* x = first_non_finite(p.gradient))
+        LayerOf<T>& layer = *network.layers[l];
+        for (const ParameterViewOf<T>& p : layer.parameters())
+            if (const T* x = first_non_finite(p.gradient))
                 fail(
                     at,
                     "layer " + std::to_string(l + 1) + " (" + layer.description() + ")'s " + p.name,
                     *x);
     }
 }
+template void require_finite_gradients(const SequentialOf<double>&, const TrainingPosition&);
+template void require_finite_gradients(const SequentialOf<float>&, const TrainingPosition&);
 
 }  // namespace backprop

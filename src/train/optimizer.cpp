@@ -7,7 +7,9 @@
 
 namespace backprop {
 
-Sgd::Sgd(double momentum, double weight_decay) : momentum_(momentum), weight_decay_(weight_decay) {
+template <Scalar T>
+SgdOf<T>::SgdOf(double momentum, double weight_decay)
+    : momentum_(momentum), weight_decay_(weight_decay) {
     if (!(momentum >= 0.0 && momentum < 1.0))
         throw std::invalid_argument("Sgd: momentum " + std::to_string(momentum) +
                                     " is not in [0, 1)");
@@ -16,11 +18,13 @@ Sgd::Sgd(double momentum, double weight_decay) : momentum_(momentum), weight_dec
                                     " is negative");
 }
 
-void Sgd::step(Sequential& network, double learning_rate) {
+template <Scalar T>
+void SgdOf<T>::step(Sequential& network, double learning_rate) {
     update(network.parameters(), learning_rate);
 }
 
-void Sgd::step(Sequential& network, std::span<const Real> gradient, double learning_rate) {
+template <Scalar T>
+void SgdOf<T>::step(Sequential& network, std::span<const T> gradient, double learning_rate) {
     std::vector<ParameterView> parameters = network.parameters();
     std::size_t count = 0;
     for (ParameterView& p : parameters) {
@@ -35,16 +39,18 @@ void Sgd::step(Sequential& network, std::span<const Real> gradient, double learn
     update(parameters, learning_rate);
 }
 
-void gradient_of(Sequential& network, std::vector<Real>& gradient) {
+template <Scalar T>
+void gradient_of(SequentialOf<T>& network, std::vector<T>& gradient) {
     gradient.clear();
-    for (const ParameterView& p : network.parameters())
+    for (const ParameterViewOf<T>& p : network.parameters())
         gradient.insert(gradient.end(), p.gradient.begin(), p.gradient.end());
 }
 
-void Sgd::update(const std::vector<ParameterView>& parameters, double learning_rate) {
+template <Scalar T>
+void SgdOf<T>::update(const std::vector<ParameterView>& parameters, double learning_rate) {
     if (momentum_ > 0.0 && velocity_.empty())
         for (const ParameterView& p : parameters)
-            velocity_.emplace_back(p.value.size(), 0.0);
+            velocity_.emplace_back(p.value.size(), T{0});
     // The velocities belong to the model of the first step; another model needs its own.
     if (momentum_ > 0.0) {
         bool fits = velocity_.size() == parameters.size();
@@ -58,24 +64,27 @@ void Sgd::update(const std::vector<ParameterView>& parameters, double learning_r
     //! [sgd_step]
     // θ ← θ − η (∂J/∂θ + λθ), or with momentum v ← μv − η (∂J/∂θ + λθ), θ ← θ + v,
     // for every entry of every parameter (λ = 0 where a parameter does not decay).
+    // The rates in the parameters' precision, so that a float network steps in float.
+    const T eta = static_cast<T>(learning_rate), mu = static_cast<T>(momentum_);
     for (std::size_t k = 0; k < parameters.size(); ++k) {
         const ParameterView& p = parameters[k];
-        const double lambda = p.decays ? weight_decay_ : 0.0;
+        const T lambda = p.decays ? static_cast<T>(weight_decay_) : T{0};
         if (momentum_ == 0.0) {
             for (std::size_t i = 0; i < p.value.size(); ++i)
-                p.value[i] -= learning_rate * (p.gradient[i] + lambda * p.value[i]);
+                p.value[i] -= eta * (p.gradient[i] + lambda * p.value[i]);
             continue;
         }
-        std::vector<double>& v = velocity_[k];
+        std::vector<T>& v = velocity_[k];
         for (std::size_t i = 0; i < p.value.size(); ++i) {
-            v[i] = momentum_ * v[i] - learning_rate * (p.gradient[i] + lambda * p.value[i]);
+            v[i] = mu * v[i] - eta * (p.gradient[i] + lambda * p.value[i]);
             p.value[i] += v[i];
         }
     }
     //! [sgd_step]
 }
 
-void Sgd::backward_and_step(Sequential& network, const Matrix& dJ_dY, double learning_rate) {
+template <Scalar T>
+void SgdOf<T>::backward_and_step(Sequential& network, const Matrix& dJ_dY, double learning_rate) {
     if (momentum_ > 0.0 || weight_decay_ > 0.0) {
         network.backward(dJ_dY);
         step(network, learning_rate);
@@ -84,15 +93,15 @@ void Sgd::backward_and_step(Sequential& network, const Matrix& dJ_dY, double lea
     // The Linear layers descend inside their backward pass; the others' parameters (if any)
     // step afterwards from the gradients they store.
     struct Fused {  // sets the layers' learning rate for this pass only, whatever happens
-        std::vector<Linear*> layers;
+        std::vector<LinearOf<T>*> layers;
         ~Fused() {
-            for (Linear* linear : layers)
+            for (LinearOf<T>* linear : layers)
                 linear->fused_learning_rate.reset();
         }
     } fused;
     std::vector<ParameterView> others;
     for (auto& layer : network.layers)
-        if (auto* linear = dynamic_cast<Linear*>(layer.get())) {
+        if (auto* linear = dynamic_cast<LinearOf<T>*>(layer.get())) {
             linear->fused_learning_rate = learning_rate;
             fused.layers.push_back(linear);
         } else {
@@ -102,6 +111,11 @@ void Sgd::backward_and_step(Sequential& network, const Matrix& dJ_dY, double lea
     network.backward(dJ_dY);
     update(others, learning_rate);
 }
+
+template class SgdOf<double>;
+template class SgdOf<float>;
+template void gradient_of(SequentialOf<double>&, std::vector<double>&);
+template void gradient_of(SequentialOf<float>&, std::vector<float>&);
 
 Schedule schedule_named(std::string_view name) {
     if (name == "constant") return Schedule::constant;

@@ -169,6 +169,10 @@ CLI::Option* add_train_samples_option(CLI::App& app, std::size_t& train_samples)
 /// `--implementation`, the matrix-product engine of the Linear layers: one of those this
 /// build has (available_products()).
 CLI::Option* add_implementation_option(CLI::App& app, std::string& implementation);
+/// `--precision`, what the network trains in: `float64` or `float32` (precision_named()).
+CLI::Option* add_precision_option(CLI::App& app, std::string& precision);
+/// `--threads`, how many threads the GEMM engines use (set_product_threads()), 1 to 1024.
+CLI::Option* add_threads_option(CLI::App& app, int& threads);
 /// `--seed`, a whole number from 0 to the largest \p seed holds (an unsigned integer, or an
 /// optional one).
 template <class Seed>

@@ -15,6 +15,7 @@
 /// ReLU has no derivative at \f$z = 0\f$; like every framework we use \f$0\f$ there.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -34,6 +35,32 @@ struct Activation {
     /// \f$f\f$ on \p n values at once, `a[i] = f(z[i])`: the same formula as \ref f, in a
     /// loop the compiler vectorizes (SIMD exp and tanh, see activation_many.cpp).
     void (*f_many)(const double* z, double* a, std::size_t n);
+    /// The same in float, for networks that train in single precision.
+    void (*f_many_float)(const float* z, float* a, std::size_t n);
+    /// The chain rule through \f$f\f$ on \p n values, from the kept outputs \p a:
+    /// \f$\partial J/\partial z_i = \partial J/\partial a_i \cdot f'(z_i)\f$,
+    /// `d[i] = g[i] * df_from_f(a[i])`, in one loop the compiler vectorizes (the same
+    /// arithmetic, in the same order, as the formula one value at a time).
+    void (*chain_many)(const double* a, const double* g, double* d, std::size_t n);
+    /// The same in float.
+    void (*chain_many_float)(const float* a, const float* g, float* d, std::size_t n);
+
+    /// \f$f\f$ on \p n values of either precision: f_many or f_many_float.
+    template <Scalar T>
+    void many(const T* z, T* a, std::size_t n) const {
+        if constexpr (std::same_as<T, float>)
+            f_many_float(z, a, n);
+        else
+            f_many(z, a, n);
+    }
+    /// The chain rule on \p n values of either precision: chain_many or chain_many_float.
+    template <Scalar T>
+    void chain(const T* a, const T* g, T* d, std::size_t n) const {
+        if constexpr (std::same_as<T, float>)
+            chain_many_float(a, g, d, n);
+        else
+            chain_many(a, g, d, n);
+    }
 
     /// \f$f(Z)\f$, elementwise: `(rows, cols) -> (rows, cols)`.
     Matrix operator()(const Matrix& Z) const;
@@ -78,25 +105,69 @@ inline double identity_df_from_f(double) {
     return 1.0;
 }
 
-/// \ref sigmoid_f on many values.
-void sigmoid_many(const double* z, double* a, std::size_t n);
+/// \ref sigmoid_f on many values, in double or float (activation_many.cpp).
+template <Scalar T>
+void sigmoid_many(const T* z, T* a, std::size_t n);
 /// \ref tanh_f on many values.
-void tanh_many(const double* z, double* a, std::size_t n);
+template <Scalar T>
+void tanh_many(const T* z, T* a, std::size_t n);
 /// \ref relu_f on many values.
-void relu_many(const double* z, double* a, std::size_t n);
+template <Scalar T>
+void relu_many(const T* z, T* a, std::size_t n);
 /// \ref identity_f on many values.
-void identity_many(const double* z, double* a, std::size_t n);
+template <Scalar T>
+void identity_many(const T* z, T* a, std::size_t n);
+
+/// The chain rule through the sigmoid on many values, `d[i] = g[i] * sigmoid_df_from_f(a[i])`,
+/// in double or float (activation_chain.cpp).
+template <Scalar T>
+void sigmoid_chain(const T* a, const T* g, T* d, std::size_t n);
+/// The same through tanh.
+template <Scalar T>
+void tanh_chain(const T* a, const T* g, T* d, std::size_t n);
+/// The same through ReLU.
+template <Scalar T>
+void relu_chain(const T* a, const T* g, T* d, std::size_t n);
+/// The same through the identity.
+template <Scalar T>
+void identity_chain(const T* a, const T* g, T* d, std::size_t n);
 
 /// logistic sigmoid
-inline constexpr Activation sigmoid{"sigmoid", sigmoid_f, sigmoid_df, sigmoid_df_from_f,
-                                    sigmoid_many};
+inline constexpr Activation sigmoid{"sigmoid",
+                                    sigmoid_f,
+                                    sigmoid_df,
+                                    sigmoid_df_from_f,
+                                    sigmoid_many<double>,
+                                    sigmoid_many<float>,
+                                    sigmoid_chain<double>,
+                                    sigmoid_chain<float>};
 /// hyperbolic tangent
-inline constexpr Activation tanh{"tanh", tanh_f, tanh_df, tanh_df_from_f, tanh_many};
+inline constexpr Activation tanh{"tanh",
+                                 tanh_f,
+                                 tanh_df,
+                                 tanh_df_from_f,
+                                 tanh_many<double>,
+                                 tanh_many<float>,
+                                 tanh_chain<double>,
+                                 tanh_chain<float>};
 /// rectified linear
-inline constexpr Activation relu{"relu", relu_f, relu_df, relu_df_from_f, relu_many};
+inline constexpr Activation relu{"relu",
+                                 relu_f,
+                                 relu_df,
+                                 relu_df_from_f,
+                                 relu_many<double>,
+                                 relu_many<float>,
+                                 relu_chain<double>,
+                                 relu_chain<float>};
 /// no activation
-inline constexpr Activation identity{"identity", identity_f, identity_df, identity_df_from_f,
-                                     identity_many};
+inline constexpr Activation identity{"identity",
+                                     identity_f,
+                                     identity_df,
+                                     identity_df_from_f,
+                                     identity_many<double>,
+                                     identity_many<float>,
+                                     identity_chain<double>,
+                                     identity_chain<float>};
 
 /// Every activation, in the order the text introduces them.
 inline constexpr Activation all[] = {sigmoid, tanh, relu, identity};

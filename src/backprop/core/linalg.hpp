@@ -26,6 +26,7 @@ Matrix hadamard(const Matrix& A, const Matrix& B);
 /// The sum of each column: `(m, n) -> (n)`. Sums a mini-batch's per-sample terms.
 Vector column_sums(const Matrix& A);
 /// The same, written into \p sums (resized as needed): no allocation in a training loop.
-void column_sums(const Matrix& A, Vector& sums);
+template <Scalar T>
+void column_sums(const MatrixOf<T>& A, VectorOf<T>& sums);
 
 }  // namespace backprop

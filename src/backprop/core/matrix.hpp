@@ -7,9 +7,11 @@
 /// row i of \f$W_1\f$ belongs to input i.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/numeric/ublas/matrix.hpp>
@@ -28,6 +30,28 @@ namespace backprop {
 /// precision of the article's numpy program, in which every pinned value is computed. This
 /// is the one place that names it.
 using Real = double;
+
+/// The numbers a network can train in: IEEE binary64 (`double`, the library's Real) or
+/// binary32 (`float`, half the bytes, twice the SIMD lanes; chapter 8). The worked examples,
+/// the calculator and every pinned value stay in Real.
+template <class T>
+concept Scalar = std::same_as<T, double> || std::same_as<T, float>;
+
+/// The two floating-point precisions, by name: a vector register holds twice as many floats
+/// as doubles, so the single-precision peak is twice the double one.
+enum class Precision {
+    float64,  ///< double
+    float32,  ///< float
+};
+/// The precision of \p T.
+template <Scalar T>
+inline constexpr Precision precision_of =
+    std::same_as<T, float> ? Precision::float32 : Precision::float64;
+/// `"float64"` or `"float32"`, as the command lines and the JSON name it.
+std::string to_string(Precision precision);
+/// The precision called \p name (`float64`, `float32`).
+/// \throws std::invalid_argument listing the valid names.
+Precision precision_named(std::string_view name);
 
 /// A dense, row-major matrix of \p T: `(rows, cols)`.
 template <class T>
@@ -52,14 +76,16 @@ struct Shape {
 };
 
 /// The shape of \p m.
-inline Shape shape_of(const Matrix& m) {
+template <class T>
+Shape shape_of(const MatrixOf<T>& m) {
     return {m.size1(), m.size2()};
 }
 
 /// Makes \p m a rows x cols matrix, keeping its buffer when it already is one, so that
 /// the matrices a training step writes into are allocated once, not once per step. The
 /// entries are left unspecified: the caller overwrites them.
-inline void ensure_shape(Matrix& m, std::size_t rows, std::size_t cols) {
+template <class T>
+void ensure_shape(MatrixOf<T>& m, std::size_t rows, std::size_t cols) {
     if (m.size1() != rows || m.size2() != cols) m.resize(rows, cols, false);
 }
 
@@ -75,5 +101,22 @@ Matrix row_vector(std::initializer_list<double> values);
 
 /// The vector \p v as a one-row matrix `(1, n)`.
 Matrix as_row(const Vector& v);
+
+/// \p m with every entry rounded to \p To (or widened, exactly, from float to double).
+template <Scalar To, Scalar From>
+MatrixOf<To> converted(const MatrixOf<From>& m) {
+    MatrixOf<To> out(m.size1(), m.size2());
+    for (std::size_t i = 0; i < m.data().size(); ++i)
+        out.data()[i] = static_cast<To>(m.data()[i]);
+    return out;
+}
+/// \p v with every entry rounded to \p To.
+template <Scalar To, Scalar From>
+VectorOf<To> converted(const VectorOf<From>& v) {
+    VectorOf<To> out(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i)
+        out(i) = static_cast<To>(v(i));
+    return out;
+}
 
 }  // namespace backprop

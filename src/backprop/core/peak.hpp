@@ -9,14 +9,9 @@
 
 #include <string>
 
-namespace backprop {
+#include "backprop/core/matrix.hpp"
 
-/// The two floating-point precisions: a vector register holds twice as many floats as
-/// doubles, so the single-precision peak is twice the double one.
-enum class Precision {
-    float64,  ///< double
-    float32,  ///< float
-};
+namespace backprop {
 
 /// The result of measure_peak().
 struct PeakMeasurement {

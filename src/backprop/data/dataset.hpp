@@ -62,7 +62,9 @@ void shuffle(std::vector<std::size_t>& order, boost::random::mt19937_64& generat
 
 /// The mini-batch of the samples \p indices: `X` `(B, features)` holds the pixels scaled to
 /// [0, 1], `T` `(B, classes)` the one-hot labels. Both are resized as needed.
-void fill_batch(const Dataset& data, std::span<const std::size_t> indices, Matrix& X, Matrix& T);
+template <Scalar S>
+void fill_batch(const Dataset& data, std::span<const std::size_t> indices, MatrixOf<S>& X,
+                MatrixOf<S>& T);
 
 /// Fashion-MNIST's class names, in label order: "T-shirt/top", "Trouser", … "Ankle boot".
 const std::vector<std::string>& fashion_mnist_classes();

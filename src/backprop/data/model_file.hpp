@@ -80,13 +80,18 @@ inline constexpr std::uint32_t model_file_version = 1;
 void check_model_destination(const std::filesystem::path& path);
 
 /// Writes \p network to \p path atomically, after the checks of check_model_destination().
+/// A float network's numbers are written as binary64 too: widening a float is exact, so
+/// loading the file in float gives back the same network, bit for bit.
 /// \throws ModelFileError if it cannot, or \p network is not an MLP (naming the layer): the
 ///   destination is then unchanged, unless the message begins "saved, but" (the new file is
 ///   in place; only flushing its directory failed).
-void save_model(const std::filesystem::path& path, const Sequential& network);
+template <Scalar T>
+void save_model(const std::filesystem::path& path, const SequentialOf<T>& network);
 
-/// Reads a model written by save_model(): the MLP it holds.
+/// Reads a model written by save_model(): the MLP it holds, in precision \p T (its numbers
+/// rounded to float for T = float).
 /// \throws ModelFileError naming \p path and what is wrong.
-Sequential load_model(const std::filesystem::path& path);
+template <Scalar T = Real>
+SequentialOf<T> load_model(const std::filesystem::path& path);
 
 }  // namespace backprop

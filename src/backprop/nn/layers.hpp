@@ -42,11 +42,13 @@
 
 namespace backprop {
 
-/// One parameter array of a layer and its gradient, for updates and gradient checks.
-struct ParameterView {
-    std::string name;                ///< e.g. `"W"`, `"gamma"`
-    std::span<Real> value;           ///< the parameter's entries
-    std::span<const Real> gradient;  ///< \f$\partial J/\partial\f$ each entry, after backward
+/// One parameter array of a layer and its gradient, in the layer's precision \p T, for
+/// updates and gradient checks.
+template <Scalar T>
+struct ParameterViewOf {
+    std::string name;             ///< e.g. `"W"`, `"gamma"`
+    std::span<T> value;           ///< the parameter's entries
+    std::span<const T> gradient;  ///< \f$\partial J/\partial\f$ each entry, after backward
     bool decays = false;  ///< whether weight decay pulls it towards 0 (weights: yes; shifts: no)
 };
 
@@ -58,10 +60,14 @@ enum class InputGradient {
     skip,     ///< return an empty matrix
 };
 
-/// A step of a network: forward and backward for a mini-batch.
-class Layer {
+/// A step of a network: forward and backward for a mini-batch, in precision \p T (every
+/// layer below is a template on it; `Layer`, `Linear`, ... are the Real ones).
+template <Scalar T>
+class LayerOf {
   public:
-    virtual ~Layer() = default;
+    using Matrix = MatrixOf<T>;                ///< the layer's matrices
+    using ParameterView = ParameterViewOf<T>;  ///< the layer's parameters
+    virtual ~LayerOf() = default;
     /// What the layer is, for people: `"Linear 784x30"`, `"BatchNorm 30"`.
     virtual std::string description() const = 0;
     /// How many features each sample must have coming in, where the layer fixes it (a Linear
@@ -86,7 +92,7 @@ class Layer {
     virtual void use_engine(const Products& engine) { static_cast<void>(engine); }
     /// The gradient of the layer's additive shift, b of a Linear layer or \f$\beta\f$ of a
     /// BatchNorm, whose size Nielsen uses as a layer's speed of learning; empty if none.
-    virtual std::span<const double> shift_gradient() const { return {}; }
+    virtual std::span<const T> shift_gradient() const { return {}; }
 };
 
 /// \f$Z = XW + \mathbf 1 b^T\f$ with W `(in, out)`: row i of W holds the weights leaving
@@ -104,13 +110,17 @@ class Layer {
 /// otherwise. With fused_learning_rate set, backward also takes a plain gradient-descent step
 /// inside the weight-gradient product, \f$W \leftarrow W - \alpha X^T\delta\f$ in one GEMM,
 /// so that \f$\partial J/\partial W\f$ is never written out and read back (see Sgd).
-class Linear : public Layer {
+template <Scalar T>
+class LinearOf : public LayerOf<T> {
   public:
+    using Matrix = MatrixOf<T>;                ///< the layer's matrices
+    using Vector = VectorOf<T>;                ///< the bias and its gradient
+    using ParameterView = ParameterViewOf<T>;  ///< the layer's parameters
     /// A layer without bias, as in the article.
-    explicit Linear(const Matrix& W);
+    explicit LinearOf(const Matrix& W);
     /// A layer with bias \p b.
     /// \throws std::invalid_argument if \p b does not have one entry per column of \p W.
-    Linear(const Matrix& W, const Vector& b);
+    LinearOf(const Matrix& W, const Vector& b);
     std::string description() const override;
     std::optional<std::size_t> inputs() const override { return W.size1(); }
     std::optional<std::size_t> outputs() const override { return W.size2(); }
@@ -123,7 +133,7 @@ class Linear : public Layer {
     const Matrix& backward(const Matrix& dJ_dZ,
                            InputGradient input = InputGradient::compute) override;
     std::vector<ParameterView> parameters() override;
-    std::span<const double> shift_gradient() const override;
+    std::span<const T> shift_gradient() const override;
     void use_engine(const Products& engine_) override { engine = &engine_; }
 
     Matrix W;                     ///< weights `(in, out)`
@@ -144,10 +154,12 @@ class Linear : public Layer {
 
 /// \f$A = f(Z)\f$ elementwise, with \f$\partial J/\partial Z = \partial J/\partial A \odot
 /// f'(Z)\f$.
-class ActivationLayer : public Layer {
+template <Scalar T>
+class ActivationLayerOf : public LayerOf<T> {
   public:
+    using Matrix = MatrixOf<T>;  ///< the layer's matrices
     /// A layer applying \p f.
-    explicit ActivationLayer(const Activation& f) : f(f) {}
+    explicit ActivationLayerOf(const Activation& f) : f(f) {}
     std::string description() const override;
     const Matrix& forward(const Matrix& Z, bool training) override;
     const Matrix& output() const override { return A_; }
@@ -175,8 +187,10 @@ class ActivationLayer : public Layer {
 /// \f[ \delta_k = a_k \Bigl(g_k - \sum_j g_j a_j\Bigr). \f]
 /// (With cross-entropy the two together simplify to \f$a - t\f$, which
 /// softmax_cross_entropy_gradient() computes directly from the logits.)
-class Softmax : public Layer {
+template <Scalar T>
+class SoftmaxOf : public LayerOf<T> {
   public:
+    using Matrix = MatrixOf<T>;  ///< the layer's matrices
     std::string description() const override { return "softmax"; }
     const Matrix& forward(const Matrix& Z, bool training) override;
     const Matrix& output() const override { return A_; }
@@ -200,10 +214,14 @@ class Softmax : public Layer {
 ///     \frac{\partial J}{\partial x_s} = \frac{\gamma}{B\sqrt{\sigma^2+\varepsilon}}
 ///     \Bigl(B g_s - \sum_r g_r - \hat x_s \sum_r g_r \hat x_r\Bigr). \f]
 /// Outside training it uses running averages of \f$\mu\f$ and \f$\sigma^2\f$ instead.
-class BatchNorm : public Layer {
+template <Scalar T>
+class BatchNormOf : public LayerOf<T> {
   public:
+    using Matrix = MatrixOf<T>;                ///< the layer's matrices
+    using Vector = VectorOf<T>;                ///< the per-feature parameters and statistics
+    using ParameterView = ParameterViewOf<T>;  ///< the layer's parameters
     /// \p features features, \f$\gamma = 1\f$, \f$\beta = 0\f$.
-    explicit BatchNorm(std::size_t features, double epsilon = 1e-5, double momentum = 0.1);
+    explicit BatchNormOf(std::size_t features, double epsilon = 1e-5, double momentum = 0.1);
     std::string description() const override;
     std::optional<std::size_t> inputs() const override { return gamma.size(); }
     /// \throws std::invalid_argument in training with a batch of one sample (no variance).
@@ -213,7 +231,7 @@ class BatchNorm : public Layer {
     const Matrix& backward(const Matrix& dJ_dY,
                            InputGradient input = InputGradient::compute) override;
     std::vector<ParameterView> parameters() override;
-    std::span<const double> shift_gradient() const override;
+    std::span<const T> shift_gradient() const override;
 
     Vector gamma;         ///< the learned scale \f$\gamma\f$
     Vector beta;          ///< the learned shift \f$\beta\f$
@@ -229,25 +247,30 @@ class BatchNorm : public Layer {
     Vector inv_std_;
 };
 
-/// A network: layers applied in order, the output of each the input of the next.
-class Sequential {
+/// A network: layers applied in order, the output of each the input of the next, every one
+/// in precision \p T.
+template <Scalar T>
+class SequentialOf {
   public:
+    using Matrix = MatrixOf<T>;                ///< the network's matrices
+    using Layer = LayerOf<T>;                  ///< the network's layers
+    using ParameterView = ParameterViewOf<T>;  ///< the network's parameters
     /// \throws std::invalid_argument if \p layers is empty, or a layer takes a different
     ///   number of features than the layers before it give (naming both).
-    explicit Sequential(std::vector<std::unique_ptr<Layer>> layers);
+    explicit SequentialOf(std::vector<std::unique_ptr<Layer>> layers);
     /// The network of the layers given, in order, e.g.
     /// `Sequential(Linear(W1), ActivationLayer(activations::sigmoid))`.
     /// \throws std::invalid_argument as the constructor above.
     template <std::derived_from<Layer>... Ls>
-    requires(sizeof...(Ls) > 0) explicit Sequential(Ls... layers)
-        : Sequential(owned(std::move(layers)...)) {}
+    requires(sizeof...(Ls) > 0) explicit SequentialOf(Ls... layers)
+        : SequentialOf(owned(std::move(layers)...)) {}
     /// \name A network owns its layers: it moves, and is not copied.
     ///@{
-    Sequential(Sequential&&) noexcept = default;             ///< takes over the layers
-    Sequential& operator=(Sequential&&) noexcept = default;  ///< takes over the layers
-    Sequential(const Sequential&) = delete;                  ///< not copied
-    Sequential& operator=(const Sequential&) = delete;       ///< not copied
-    ~Sequential() = default;                                 ///< destroys the layers
+    SequentialOf(SequentialOf&&) noexcept = default;             ///< takes over the layers
+    SequentialOf& operator=(SequentialOf&&) noexcept = default;  ///< takes over the layers
+    SequentialOf(const SequentialOf&) = delete;                  ///< not copied
+    SequentialOf& operator=(const SequentialOf&) = delete;       ///< not copied
+    ~SequentialOf() = default;                                   ///< destroys the layers
     ///@}
     /// The features the first layer that fixes them takes; none if no layer does.
     std::optional<std::size_t> inputs() const;
@@ -298,11 +321,15 @@ class Sequential {
 /// A skip connection around a block: \f$Y = X + F(X)\f$, so that
 /// \f$\partial J/\partial X = \partial J/\partial Y + \partial J/\partial Y \cdot
 /// \partial F/\partial X\f$: the gradient reaches X undiminished, whatever F does to it.
-class Residual : public Layer {
+template <Scalar T>
+class ResidualOf : public LayerOf<T> {
   public:
+    using Matrix = MatrixOf<T>;                ///< the block's matrices
+    using Layer = LayerOf<T>;                  ///< the block's layers
+    using ParameterView = ParameterViewOf<T>;  ///< the block's parameters
     /// \p block must map `(B, n) -> (B, n)`.
     /// \throws std::invalid_argument if \p block is empty.
-    explicit Residual(std::vector<std::unique_ptr<Layer>> block);
+    explicit ResidualOf(std::vector<std::unique_ptr<Layer>> block);
     std::string description() const override;
     std::optional<std::size_t> inputs() const override { return block.inputs(); }
     const Matrix& forward(const Matrix& X, bool training) override;
@@ -310,13 +337,43 @@ class Residual : public Layer {
     const Matrix& backward(const Matrix& dJ_dY,
                            InputGradient input = InputGradient::compute) override;
     std::vector<ParameterView> parameters() override;
-    std::span<const double> shift_gradient() const override;
+    std::span<const T> shift_gradient() const override;
     void use_engine(const Products& engine) override { block.use_engine(engine); }
 
-    Sequential block;  ///< F
+    SequentialOf<T> block;  ///< F
 
   private:
     Matrix Y_, dJ_dX_;
 };
+
+// Both precisions are compiled once, in layers.cpp.
+extern template struct ParameterViewOf<double>;
+extern template struct ParameterViewOf<float>;
+extern template class LayerOf<double>;
+extern template class LayerOf<float>;
+extern template class LinearOf<double>;
+extern template class LinearOf<float>;
+extern template class ActivationLayerOf<double>;
+extern template class ActivationLayerOf<float>;
+extern template class SoftmaxOf<double>;
+extern template class SoftmaxOf<float>;
+extern template class BatchNormOf<double>;
+extern template class BatchNormOf<float>;
+extern template class SequentialOf<double>;
+extern template class SequentialOf<float>;
+extern template class ResidualOf<double>;
+extern template class ResidualOf<float>;
+
+/// \name The library's layers and network in Real, the precision of every worked example
+///@{
+using ParameterView = ParameterViewOf<Real>;      ///< a parameter of a Real layer
+using Layer = LayerOf<Real>;                      ///< a Real layer
+using Linear = LinearOf<Real>;                    ///< a Real linear layer
+using ActivationLayer = ActivationLayerOf<Real>;  ///< a Real activation layer
+using Softmax = SoftmaxOf<Real>;                  ///< a Real softmax layer
+using BatchNorm = BatchNormOf<Real>;              ///< a Real batch normalization
+using Sequential = SequentialOf<Real>;            ///< a Real network
+using Residual = ResidualOf<Real>;                ///< a Real skip connection
+///@}
 
 }  // namespace backprop

@@ -39,18 +39,23 @@ inline constexpr double max_training_bytes = 4.0 * 1024 * 1024 * 1024;
 void check_training_memory(const std::vector<std::size_t>& sizes, std::size_t batch);
 
 /// An MLP with layer sizes \p sizes (at least two), \p hidden after every hidden layer,
-/// weights drawn as \p init says from \p seed (layer by layer, row by row), biases zero.
+/// weights drawn as \p init says from \p seed (layer by layer, row by row), biases zero, in
+/// precision \p T. The weights are drawn in double and rounded to \p T, so that a float
+/// network starts from its double twin's weights.
 /// \throws std::invalid_argument for fewer than two sizes, or a size of 0.
 /// \throws std::length_error if training it on one sample would not fit
 ///   (check_training_memory()).
-Sequential mlp(const std::vector<std::size_t>& sizes, const Activation& hidden, std::uint64_t seed,
-               Init init = Init::xavier);
+template <Scalar T = Real>
+SequentialOf<T> mlp(const std::vector<std::size_t>& sizes, const Activation& hidden,
+                    std::uint64_t seed, Init init = Init::xavier);
 
 /// An MLP with the given weights \f$W^l\f$ `(n_{l-1}, n_l)` and biases \f$b^l\f$ `(n_l)`.
+/// The weights are rounded to \p T.
 /// \throws std::invalid_argument if there are none, their numbers differ, or they do not fit
 ///   one another (naming the layer).
-Sequential mlp(const std::vector<Matrix>& W, const std::vector<Vector>& b,
-               const Activation& hidden);
+template <Scalar T = Real>
+SequentialOf<T> mlp(const std::vector<Matrix>& W, const std::vector<Vector>& b,
+                    const Activation& hidden);
 
 /// \f$n_0, \dots, n_L\f$ of an MLP from \p inputs to \p outputs through the layers of
 /// \p hidden neurons: the sizes mlp() takes.
@@ -59,7 +64,8 @@ std::vector<std::size_t> mlp_sizes(std::size_t inputs, const std::vector<std::si
 
 /// \f$n_0, \dots, n_L\f$: the inputs of the first Linear layer of \p network, then the
 /// outputs of each.
-std::vector<std::size_t> layer_sizes(const Sequential& network);
+template <Scalar T>
+std::vector<std::size_t> layer_sizes(const SequentialOf<T>& network);
 
 /// Floating-point operations of a forward pass: \f$2B\sum_l n_{l-1}n_l\f$ (the products).
 double forward_flops(const std::vector<std::size_t>& sizes, std::size_t batch);

@@ -38,6 +38,7 @@ void require_finite_loss(double loss, const TrainingPosition& at);
 /// \throws DivergenceError naming \p at, if a gradient the last backward stored in
 ///   \p network's layers has an entry that is not finite, naming the first such layer
 ///   (1-based) as "layer 3 (Linear 3x1)" and the parameter by its name.
-void require_finite_gradients(const Sequential& network, const TrainingPosition& at);
+template <Scalar T>
+void require_finite_gradients(const SequentialOf<T>& network, const TrainingPosition& at);
 
 }  // namespace backprop

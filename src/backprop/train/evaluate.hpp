@@ -23,11 +23,13 @@ struct Evaluation {
 
 /// The class sample \p s is put in: the column of the largest logit in row \p s (the first,
 /// if several are equal).
-std::size_t predicted_class(const Matrix& logits, std::size_t s);
+template <Scalar T>
+std::size_t predicted_class(const MatrixOf<T>& logits, std::size_t s);
 
 /// Runs \p network's forward pass (not in training: BatchNorm uses its running averages)
 /// over all of \p data in batches of \p batch samples; its outputs are the logits.
 /// \throws std::invalid_argument if \p batch is 0.
-Evaluation evaluate(Sequential& network, const Dataset& data, std::size_t batch = 1000);
+template <Scalar T>
+Evaluation evaluate(SequentialOf<T>& network, const Dataset& data, std::size_t batch = 1000);
 
 }  // namespace backprop

@@ -23,13 +23,18 @@ namespace backprop {
 /// Stochastic gradient descent on every parameter of a network, with momentum \f$\mu\f$ and
 /// weight decay \f$\lambda\f$ (\f$\mu = \lambda = 0\f$: plain gradient descent). Weight decay
 /// applies to the parameters that say so (ParameterView::decays: the weights, not the biases
-/// or BatchNorm's scale and shift). The library's only update rule.
-class Sgd {
+/// or BatchNorm's scale and shift). The library's only update rule, for a network in
+/// precision \p T (`Sgd` is the Real one); the velocities are kept in \p T too.
+template <Scalar T>
+class SgdOf {
   public:
+    using Matrix = MatrixOf<T>;                ///< the network's matrices
+    using Sequential = SequentialOf<T>;        ///< the network
+    using ParameterView = ParameterViewOf<T>;  ///< the network's parameters
     /// Plain gradient descent, \f$\theta \leftarrow \theta - \eta\,\nabla J\f$.
-    Sgd() = default;
+    SgdOf() = default;
     /// \throws std::invalid_argument unless \f$0 \le \mu < 1\f$ and \f$\lambda \ge 0\f$.
-    Sgd(double momentum, double weight_decay);
+    SgdOf(double momentum, double weight_decay);
 
     /// One step on every parameter of \p network with learning rate \f$\eta\f$ =
     /// \p learning_rate, from the gradients its last backward stored. The velocities start at
@@ -44,7 +49,7 @@ class Sgd {
     /// of the shards of a mini-batch over processes (chapter 12).
     /// \throws std::invalid_argument if \p gradient's size is not the network's number of
     ///   parameters, or as step().
-    void step(Sequential& network, std::span<const Real> gradient, double learning_rate);
+    void step(Sequential& network, std::span<const T> gradient, double learning_rate);
 
     /// Backward from \p dJ_dY, then step(). Plain gradient descent (no momentum, no weight
     /// decay) takes each top-level Linear layer's step inside its backward pass instead
@@ -55,13 +60,19 @@ class Sgd {
   private:
     void update(const std::vector<ParameterView>& parameters, double learning_rate);
     double momentum_ = 0.0, weight_decay_ = 0.0;
-    std::vector<std::vector<double>> velocity_;  // per parameter, with momentum
+    std::vector<std::vector<T>> velocity_;  // per parameter, with momentum
 };
+
+extern template class SgdOf<double>;
+extern template class SgdOf<float>;
+/// The library's optimizer in Real.
+using Sgd = SgdOf<Real>;
 
 /// The gradients \p network's last backward stored, every parameter's entries one after
 /// another in the order of `network.parameters()`, written into \p gradient (resized to the
 /// network's number of parameters).
-void gradient_of(Sequential& network, std::vector<Real>& gradient);
+template <Scalar T>
+void gradient_of(SequentialOf<T>& network, std::vector<T>& gradient);
 
 /// How the learning rate changes over a run.
 enum class Schedule {
