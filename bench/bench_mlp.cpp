@@ -3,7 +3,8 @@
 // vectorize" chapter, at batch sizes 1, 16, 64 and 256. Counters: FLOP/s (the matrix
 // products' operations, see mlp.hpp) and samples/s. With the default engine, the whole step
 // two more ways (the automatic differentiation chapter): the hand-written backward pass and
-// the update as two steps (unfused), and the gradients from the tape (tape).
+// the update as two steps (unfused), and the gradients from the tape (tape). And the whole step
+// in float32 for the GEMM engines (step_float32).
 //
 //   bench_mlp --benchmark_filter=step/openblas/784-128-10/64
 //   bench_mlp --benchmark_filter='(step|unfused|tape)/eigen/784-128-10/64'
@@ -25,17 +26,18 @@ namespace {
 
 using namespace backprop;
 
+template <Scalar Float>
 struct Problem {
     std::mt19937_64 generator{2};
-    Sequential network;
-    Matrix X, T, dJ_dZ;
+    SequentialOf<Float> network;
+    MatrixOf<Float> X, T, dJ_dZ;
 
     Problem(const std::vector<std::size_t>& sizes, std::size_t batch)
-        : network(mlp(sizes, activations::sigmoid, 1)),
-          X(random_uniform(batch, sizes.front(), 0.0, 1.0, generator)),
-          T(batch, sizes.back(), 0.0) {
+        : network(mlp<Float>(sizes, activations::sigmoid, 1)),
+          X(converted<Float>(random_uniform(batch, sizes.front(), 0.0, 1.0, generator))),
+          T(batch, sizes.back(), Float{0}) {
         for (std::size_t s = 0; s < batch; ++s)
-            T(s, s % sizes.back()) = 1.0;
+            T(s, s % sizes.back()) = 1;
     }
 };
 
@@ -48,12 +50,14 @@ void counters(benchmark::State& state, double flops, std::size_t batch) {
                                                      benchmark::Counter::kIsIterationInvariantRate);
 }
 
+template <Scalar Float>
 void run(benchmark::State& state, const std::string& engine, const std::vector<std::size_t>& sizes,
          std::size_t batch, Phase phase) {
-    Problem problem(sizes, batch);
-    Sequential& network = problem.network;
+    using Matrix = MatrixOf<Float>;
+    Problem<Float> problem(sizes, batch);
+    SequentialOf<Float>& network = problem.network;
     network.use_engine(products_named(engine));
-    Sgd sgd;
+    SgdOf<Float> sgd;
     // The loss gradient of the forward pass, then backward: every buffer has its size.
     softmax_cross_entropy_gradient(network.forward(problem.X), problem.T, problem.dJ_dZ);
     network.backward(problem.dJ_dZ);
@@ -66,7 +70,8 @@ void run(benchmark::State& state, const std::string& engine, const std::vector<s
                 softmax_cross_entropy_gradient(network.layers.back()->output(), problem.T,
                                                problem.dJ_dZ);
                 network.backward(problem.dJ_dZ);
-                benchmark::DoNotOptimize(network.layer<Linear>(0).dJ_dW.data().data());
+                benchmark::DoNotOptimize(
+                    network.template layer<LinearOf<Float>>(0).dJ_dW.data().data());
                 break;
             case Phase::step: {  // as chapter 8 takes it: the SGD step inside backward
                 const Matrix& Z = network.forward(problem.X);
@@ -83,17 +88,18 @@ void run(benchmark::State& state, const std::string& engine, const std::vector<s
                 sgd.step(network, 1e-3);
                 break;
             }
-            case Phase::tape: {  // the gradients from the tape, then the same update
-                autodiff::Tape tape(products_named(engine));
-                const autodiff::RecordedNetwork recorded =
-                    record(tape, network, tape.constant(problem.X, "X"));
-                const autodiff::Var J = tape.softmax_cross_entropy(recorded.output, problem.T);
-                benchmark::DoNotOptimize(tape.value(J)(0, 0));
-                tape.backward(J);
-                store_gradients(tape, recorded, network);
-                sgd.step(network, 1e-3);
+            case Phase::tape:  // the gradients from the tape (double only), then the same update
+                if constexpr (std::same_as<Float, double>) {
+                    autodiff::Tape tape(products_named(engine));
+                    const autodiff::RecordedNetwork recorded =
+                        record(tape, network, tape.constant(problem.X, "X"));
+                    const autodiff::Var J = tape.softmax_cross_entropy(recorded.output, problem.T);
+                    benchmark::DoNotOptimize(tape.value(J)(0, 0));
+                    tape.backward(J);
+                    store_gradients(tape, recorded, network);
+                    sgd.step(network, 1e-3);
+                }
                 break;
-            }
         }
     }
     const double flops = phase == Phase::forward ? forward_flops(sizes, batch)
@@ -116,8 +122,21 @@ const bool registered = [] {
                                              std::to_string(sizes[0]) + "-" +
                                              std::to_string(sizes[1]) + "-" +
                                              std::to_string(sizes[2]) + "/" + std::to_string(batch);
-                    benchmark::RegisterBenchmark(name.c_str(), run, std::string(engine.name), sizes,
-                                                 batch, phase)
+                    benchmark::RegisterBenchmark(name.c_str(), run<double>,
+                                                 std::string(engine.name), sizes, batch, phase)
+                        ->Unit(benchmark::kMicrosecond);
+                }
+    // The whole step in float32, for the GEMM engines: chapter 8's precision axis.
+    for (const Products& engine : available_products())
+        if (engine.name == "openblas" || engine.name == "eigen")
+            for (const auto& sizes : networks)
+                for (std::size_t batch : {16, 64, 256}) {
+                    const std::string name = "step_float32/" + std::string(engine.name) + "/" +
+                                             std::to_string(sizes[0]) + "-" +
+                                             std::to_string(sizes[1]) + "-" +
+                                             std::to_string(sizes[2]) + "/" + std::to_string(batch);
+                    benchmark::RegisterBenchmark(name.c_str(), run<float>, std::string(engine.name),
+                                                 sizes, batch, Phase::step)
                         ->Unit(benchmark::kMicrosecond);
                 }
     const Products& engine = fastest_products();
@@ -129,8 +148,8 @@ const bool registered = [] {
                                          "/" + std::to_string(sizes[0]) + "-" +
                                          std::to_string(sizes[1]) + "-" + std::to_string(sizes[2]) +
                                          "/" + std::to_string(batch);
-                benchmark::RegisterBenchmark(name.c_str(), run, std::string(engine.name), sizes,
-                                             batch, phase)
+                benchmark::RegisterBenchmark(name.c_str(), run<double>, std::string(engine.name),
+                                             sizes, batch, phase)
                     ->Unit(benchmark::kMicrosecond);
             }
     return true;

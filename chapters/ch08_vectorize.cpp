@@ -188,9 +188,9 @@ int main(int argc, char** argv) {
                                  sizes.back(), 1);
 
         //! [peak]
-        const PeakMeasurement peak = measure_peak();
+        PeakMeasurement peak = measure_peak();
         // The same loop on floats: twice the lanes per vector, for the float32 epochs below.
-        const PeakMeasurement peak_float32 = measure_peak(0.2, Precision::float32);
+        PeakMeasurement peak_float32 = measure_peak(0.2, Precision::float32);
         //! [peak]
 
         const Workload workload{sizes, batch, steps, epoch, flops_per_step};
@@ -215,6 +215,12 @@ int main(int argc, char** argv) {
             set_product_threads(threads);
             on_all_cores = time_epoch<float>(fastest32->name, workload, pool32);
             set_product_threads(1);
+        }
+        // Both peaks again, after the timings. On a shared machine a measurement can only come
+        // out low (a busy sibling core slows the loop), so the higher of the two is the peak.
+        for (PeakMeasurement* p : {&peak, &peak_float32}) {
+            const PeakMeasurement again = measure_peak(0.2, p->precision);
+            if (again.flops_per_second > p->flops_per_second) *p = again;
         }
 
         const Timing& slowest_reference = timings.front();  // naive, unless not chosen

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <string>
@@ -519,7 +520,8 @@ BOOST_AUTO_TEST_CASE(ch11_autodiff_draws_the_scalar_graph) {
 }
 
 BOOST_AUTO_TEST_CASE(ch08_vectorize_json) {
-    const json j = run_json(BACKPROP_CH08_VECTORIZE, {"--samples", "256", "--sizes", "50,20,10"});
+    const json j = run_json(BACKPROP_CH08_VECTORIZE,
+                            {"--samples", "256", "--sizes", "50,20,10", "--threads", "2"});
     const auto& list = j["implementations"];
     BOOST_TEST_REQUIRE(list.size() >= 3u);
     BOOST_TEST(list[0]["name"].get<std::string>() == "naive");
@@ -571,4 +573,37 @@ BOOST_AUTO_TEST_CASE(ch08_vectorize_json) {
     BOOST_TEST(targets["percent_of_peak"]["best_percent_of_peak"].get<double>() == best_percent,
                boost::test_tools::tolerance(1e-12));
     BOOST_TEST(targets["percent_of_peak"]["verdict"] == (best_percent >= 40 ? "met" : "not met"));
+
+    // float32: the GEMM engines again, where the build has them, against the float32 peak. The
+    // same 5 steps (the untimed first one included) in float: each step's rounding is within
+    // c u of the double one's scale, c = (50 + 20) + (20 + 10) + 10 + 8 * 2 = 126 (as in
+    // test_precision), so the final loss within 5 c u, relative.
+    const double u = std::numeric_limits<float>::epsilon() / 2;
+    const json& f32 = j["float32"];
+    for (const json& t : f32) {
+        BOOST_TEST_CONTEXT("float32 " << t["name"].get<std::string>()) {
+            BOOST_TEST(t["final_loss"].get<double>() == loss,
+                       boost::test_tools::tolerance(5 * 126 * u));
+            BOOST_TEST(t["percent_of_peak"].get<double>() ==
+                           100 * t["gflops"].get<double>() / j["peak_float32_gflops"].get<double>(),
+                       boost::test_tools::tolerance(1e-12));
+        }
+    }
+    if (f32.empty()) {
+        BOOST_TEST(j["threads"].is_null());
+        BOOST_TEST(!targets.contains("float32_percent_of_peak"));
+        return;
+    }
+    const json& threads = j["threads"];
+    BOOST_TEST(threads["threads"] == 2);
+    BOOST_TEST(
+        threads["speedup"].get<double>() == threads["one_thread_epoch_seconds"].get<double>() /
+                                                threads["epoch_seconds"].get<double>(),
+        boost::test_tools::tolerance(1e-9));
+    const json& f32_target = targets["float32_percent_of_peak"];
+    BOOST_TEST(f32_target["engine"] == threads["engine"]);
+    const double f32_best = f32_target["best_percent_of_peak"].get<double>();
+    BOOST_TEST(f32_target["verdict"] == (f32_best >= 45 ? "met" : "not met"));
+    for (const json& t : f32)
+        BOOST_TEST(t["percent_of_peak"].get<double>() <= f32_best + 1e-9);
 }
