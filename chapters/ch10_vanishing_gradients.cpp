@@ -156,7 +156,10 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     add_seed_option(program.app, seed, "Seed of the weights and the shuffling")
         ->capture_default_str();
+    int threads = 1;
+    add_threads_option(program.app, threads);
     return program.run(argc, argv, [&] {
+        set_product_threads(threads);
         TrainTest data = load_train_test(data_dir);  // all four headers checked first
         Dataset train = std::move(data.train);
         const Dataset test = std::move(data.test);

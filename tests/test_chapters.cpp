@@ -147,6 +147,10 @@ BOOST_DATA_TEST_CASE(
         {BACKPROP_CH08_VECTORIZE, {"--sizes", "784"}, "--sizes"},
         {BACKPROP_CH08_VECTORIZE, {"--sizes", "784,-5,10"}, "--sizes"},
         {BACKPROP_CH08_VECTORIZE, {"--implementations", "cuda"}, "--implementations"},
+        {BACKPROP_CH08_VECTORIZE, {"--threads", "0"}, "--threads"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--threads", "-1"}, "--threads"},
+        {BACKPROP_CH09_FASHION_MNIST, {"--precision", "double"}, "--precision"},
+        {BACKPROP_CH10_VANISHING_GRADIENTS, {"--threads", "1025"}, "--threads"},
         // The shared training options: one set of limits, negative numbers never wrapped.
         {BACKPROP_CH09_FASHION_MNIST, {"--seed", "-1"}, "--seed"},
         {BACKPROP_CH09_FASHION_MNIST, {"--epochs", "10001"}, "--epochs"},

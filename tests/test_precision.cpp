@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -190,31 +191,20 @@ BOOST_AUTO_TEST_CASE(float_and_double_take_the_same_step_to_float_s_rounding) {
         }
 }
 
-// The central difference in float: J is computed from float logits, so each J carries a
-// rounding error E of about c u |J| (c as above), and the difference quotient an error of
-// E/h, beside its truncation error h^2 |J'''| / 6. Their sum is smallest near h = u^(1/3)
-// (about 4e-3, where double's check uses 1e-4 with Richardson's extrapolation); with a
-// third derivative of order 1 the tolerance is c u |J| / h + h^2. The step actually taken is
-// what float makes of theta +- h, and the quotient divides by that.
-BOOST_AUTO_TEST_CASE(finite_differences_in_float_confirm_the_float_gradient) {
-    const std::vector<std::size_t> sizes{6, 5, 4, 3};
-    boost::random::mt19937_64 generator(11);
-    SequentialOf<float> network = mlp<float>(sizes, activations::tanh, 5);
-    const std::size_t batch = 4;
-    MatrixOf<float> X = converted<float>(random_floats(batch, sizes.front(), generator));
-    MatrixOf<float> T(batch, sizes.back(), 0.0f);
-    for (std::size_t s = 0; s < batch; ++s)
-        T(s, (s * 2) % sizes.back()) = 1.0f;
-    const MatrixOf<float>& Z = network.forward(X);
-    network.backward(softmax_cross_entropy_gradient(Z, T));
-    const auto J = [&] { return softmax_cross_entropy(network.forward(X), T); };
+namespace {
 
+// The central difference in float: J is computed from float logits, so each J carries a
+// rounding error E of about c u |J| (c as in the step test), and the difference quotient an
+// error of E/h, beside its truncation error h^2 |J'''| / 6. Their sum is smallest near
+// h = u^(1/3) (about 4e-3, where double's check uses 1e-4 with Richardson's extrapolation);
+// with a third derivative of order 1 the tolerance is c u |J| / h + h^2. The step actually
+// taken is what float makes of theta +- h, and the quotient divides by that.
+void check_float_gradients(SequentialOf<float>& network, const MatrixOf<float>& X,
+                           const MatrixOf<float>& T, double c) {
+    network.backward(softmax_cross_entropy_gradient(network.forward(X), T));
+    const auto J = [&] { return softmax_cross_entropy(network.forward(X), T); };
     const double h = std::cbrt(u);
-    double c = double(sizes.back()) + 8.0 * double(sizes.size() - 1);
-    for (std::size_t l = 1; l < sizes.size(); ++l)
-        c += double(sizes[l - 1] + sizes[l]);
-    const double J0 = J();
-    const double tolerance = c * u * std::abs(J0) / h + h * h;
+    const double tolerance = c * u * std::abs(J()) / h + h * h;
     std::vector<ParameterViewOf<float>> parameters = network.parameters();
     std::vector<std::vector<float>> analytic;
     for (const ParameterViewOf<float>& p : parameters)
@@ -234,6 +224,51 @@ BOOST_AUTO_TEST_CASE(finite_differences_in_float_confirm_the_float_gradient) {
                                           << ": numeric " << numeric << ", analytic "
                                           << analytic[k][i] << ", tolerance " << tolerance);
         }
+}
+
+/// A batch of \p batch float inputs in [-1, 1] and one-hot targets over \p classes.
+struct FloatBatch {
+    MatrixOf<float> X, T;
+    FloatBatch(std::size_t batch, std::size_t inputs, std::size_t classes, std::uint64_t seed) {
+        boost::random::mt19937_64 generator(seed);
+        X = converted<float>(random_floats(batch, inputs, generator));
+        T = MatrixOf<float>(batch, classes, 0.0f);
+        for (std::size_t s = 0; s < batch; ++s)
+            T(s, (s * 2) % classes) = 1.0f;
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(finite_differences_in_float_confirm_the_float_gradient) {
+    const std::vector<std::size_t> sizes{6, 5, 4, 3};
+    SequentialOf<float> network = mlp<float>(sizes, activations::tanh, 5);
+    const FloatBatch data(4, sizes.front(), sizes.back(), 11);
+    double c = double(sizes.back()) + 8.0 * double(sizes.size() - 1);
+    for (std::size_t l = 1; l < sizes.size(); ++l)
+        c += double(sizes[l - 1] + sizes[l]);
+    check_float_gradients(network, data.X, data.T, c);
+}
+
+// The same check through batch normalization and a skip connection in float: BatchNorm adds
+// sums over the batch (its mean and variance forward, two more backward), so c gains 4 B,
+// and each of the six layers its 8 roundings.
+BOOST_AUTO_TEST_CASE(finite_differences_in_float_through_batch_norm_and_residual) {
+    boost::random::mt19937_64 generator(3);
+    const auto linear = [&](std::size_t in, std::size_t out) {
+        return LinearOf<float>(converted<float>(random_floats(in, out, generator)),
+                               VectorOf<float>(out, 0.1f));
+    };
+    std::vector<std::unique_ptr<LayerOf<float>>> block;
+    block.push_back(std::make_unique<LinearOf<float>>(linear(5, 5)));
+    block.push_back(std::make_unique<ActivationLayerOf<float>>(activations::tanh));
+    SequentialOf<float> network(linear(6, 5), BatchNormOf<float>(5),
+                                ActivationLayerOf<float>(activations::tanh),
+                                ResidualOf<float>(std::move(block)), linear(5, 3));
+    const std::size_t batch = 8;
+    const FloatBatch data(batch, 6, 3, 12);
+    const double c = (6 + 5) + (5 + 5) + (5 + 3) + 3 + 4.0 * batch + 8.0 * 6;
+    check_float_gradients(network, data.X, data.T, c);
 }
 
 // A float network takes the same optimizer step as its double twin, to float's rounding
