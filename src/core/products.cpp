@@ -27,19 +27,14 @@ void check_product(std::string_view engine, std::string_view product, Shape A, b
 
 namespace {
 
-template <class T>
-void check(std::string_view engine, std::string_view product, const MatrixOf<T>& A,
-           bool transpose_A, const MatrixOf<T>& B, bool transpose_B, const MatrixOf<T>& C) {
-    detail::check_product(engine, product, shape_of(A), transpose_A, shape_of(B), transpose_B,
-                          shape_of(C));
-}
+using detail::check_product;
 
 // The article's loops: one sample (row s of A) at a time, one neuron (column j of C) at a
 // time, each weighted sum z_j = sum_i x_i W_ij written out. Nothing is reordered for the
 // cache or the vector units: this is the reference the other engines are measured against.
 template <class T>
 void naive_A_B(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("naive", "A_B", A, false, B, false, C);
+    check_product("naive", "A_B", A, false, B, false, C);
     for (std::size_t s = 0; s < A.size1(); ++s)        // each sample
         for (std::size_t j = 0; j < B.size2(); ++j) {  // each neuron
             T z = 0;
@@ -58,19 +53,19 @@ void naive_accumulate_At_B(T alpha, const MatrixOf<T>& A, const MatrixOf<T>& B, 
 }
 template <class T>
 void naive_At_B(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("naive", "At_B", A, true, B, false, C);
+    check_product("naive", "At_B", A, true, B, false, C);
     std::fill(C.data().begin(), C.data().end(), T{0});
     naive_accumulate_At_B(T{1}, A, B, C);
 }
 template <class T>
 void naive_add_At_B(T alpha, const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("naive", "add_At_B", A, true, B, false, C);
+    check_product("naive", "add_At_B", A, true, B, false, C);
     naive_accumulate_At_B(alpha, A, B, C);
 }
 // The error sent back, sample by sample, input by input: e_i = sum_j delta_j W_ij.
 template <class T>
 void naive_A_Bt(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("naive", "A_Bt", A, false, B, true, C);
+    check_product("naive", "A_Bt", A, false, B, true, C);
     for (std::size_t s = 0; s < A.size1(); ++s)
         for (std::size_t i = 0; i < B.size1(); ++i) {
             T e = 0;
@@ -84,34 +79,34 @@ void naive_A_Bt(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
 // of B, walking B down a column, one cache line per entry.
 template <class T>
 void prod_A_B(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("ublas_prod", "A_B", A, false, B, false, C);
+    check_product("ublas_prod", "A_B", A, false, B, false, C);
     noalias(C) = ublas::prod(A, B);
 }
 template <class T>
 void prod_At_B(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("ublas_prod", "At_B", A, true, B, false, C);
+    check_product("ublas_prod", "At_B", A, true, B, false, C);
     noalias(C) = ublas::prod(ublas::trans(A), B);
 }
 template <class T>
 void prod_A_Bt(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("ublas_prod", "A_Bt", A, false, B, true, C);
+    check_product("ublas_prod", "A_Bt", A, false, B, true, C);
     noalias(C) = ublas::prod(A, ublas::trans(B));
 }
 
 // axpy_prod: C's rows are built as sums of B's rows scaled by A's entries, in memory order.
 template <class T>
 void axpy_A_B(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("ublas_axpy", "A_B", A, false, B, false, C);
+    check_product("ublas_axpy", "A_B", A, false, B, false, C);
     ublas::axpy_prod(A, B, C, true);
 }
 template <class T>
 void axpy_At_B(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("ublas_axpy", "At_B", A, true, B, false, C);
+    check_product("ublas_axpy", "At_B", A, true, B, false, C);
     ublas::axpy_prod(ublas::trans(A), B, C, true);
 }
 template <class T>
 void axpy_A_Bt(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("ublas_axpy", "A_Bt", A, false, B, true, C);
+    check_product("ublas_axpy", "A_Bt", A, false, B, true, C);
     ublas::axpy_prod(A, ublas::trans(B), C, true);
 }
 

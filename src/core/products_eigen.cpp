@@ -22,31 +22,26 @@ Eigen::Map<RowMajor<T>> view(MatrixOf<T>& m) {
             static_cast<Eigen::Index>(m.size2())};
 }
 
-template <class T>
-void check(std::string_view product, const MatrixOf<T>& A, bool transpose_A, const MatrixOf<T>& B,
-           bool transpose_B, const MatrixOf<T>& C) {
-    detail::check_product("eigen", product, shape_of(A), transpose_A, shape_of(B), transpose_B,
-                          shape_of(C));
-}
+using detail::check_product;
 
 template <class T>
 void A_B(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("A_B", A, false, B, false, C);
+    check_product("eigen", "A_B", A, false, B, false, C);
     view(C).noalias() = view(A) * view(B);
 }
 template <class T>
 void At_B(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("At_B", A, true, B, false, C);
+    check_product("eigen", "At_B", A, true, B, false, C);
     view(C).noalias() = view(A).transpose() * view(B);
 }
 template <class T>
 void A_Bt(const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("A_Bt", A, false, B, true, C);
+    check_product("eigen", "A_Bt", A, false, B, true, C);
     view(C).noalias() = view(A) * view(B).transpose();
 }
 template <class T>
 void add_At_B(T alpha, const MatrixOf<T>& A, const MatrixOf<T>& B, MatrixOf<T>& C) {
-    check("add_At_B", A, true, B, false, C);
+    check_product("eigen", "add_At_B", A, true, B, false, C);
     view(C).noalias() += alpha * view(A).transpose() * view(B);
 }
 

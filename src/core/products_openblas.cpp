@@ -24,8 +24,7 @@ void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint m, blasint n, blasint 
 template <class T>
 void gemm(std::string_view product, T alpha, const MatrixOf<T>& A, bool transpose_A,
           const MatrixOf<T>& B, bool transpose_B, T beta, MatrixOf<T>& C) {
-    detail::check_product("openblas", product, shape_of(A), transpose_A, shape_of(B), transpose_B,
-                          shape_of(C));
+    detail::check_product("openblas", product, A, transpose_A, B, transpose_B, C);
     const auto m = static_cast<blasint>(C.size1()), n = static_cast<blasint>(C.size2());
     const auto k = static_cast<blasint>(transpose_A ? A.size1() : A.size2());
     if (m == 0 || n == 0) return;

@@ -106,6 +106,12 @@ namespace detail {
 /// Checks the shapes of \f$C = \mathrm{op}(A)\,\mathrm{op}(B)\f$ for engine \p engine.
 void check_product(std::string_view engine, std::string_view product, Shape A, bool transpose_A,
                    Shape B, bool transpose_B, Shape C);
+/// The same for the matrices themselves.
+template <Scalar T>
+void check_product(std::string_view engine, std::string_view product, const MatrixOf<T>& A,
+                   bool transpose_A, const MatrixOf<T>& B, bool transpose_B, const MatrixOf<T>& C) {
+    check_product(engine, product, shape_of(A), transpose_A, shape_of(B), transpose_B, shape_of(C));
+}
 }  // namespace detail
 
 }  // namespace backprop
